@@ -1,0 +1,321 @@
+"""Derive ``geodata/countries.geojson``, the Corridor basemap of country shapes.
+
+Source: Natural Earth admin-0 countries at 1:50m (public domain) as shipped in
+the npm package ``world-atlas@2.0.2`` (ISC licence), file ``countries-50m.json``
+(TopoJSON, object ``countries``; the feature id is the ISO 3166-1 numeric code).
+
+Steps, in order:
+
+1. Obtain the TopoJSON: ``npm pack world-atlas@2.0.2`` into a temporary directory
+   and read ``package/countries-50m.json`` from the tarball, or take a local copy
+   given with ``--topojson``. Its sha256 must equal :data:`TOPOJSON_SHA256`.
+2. Read it with pyogrio (GDAL's TopoJSON driver, layer ``countries``).
+3. Undo antimeridian wraps: world-atlas rings are spherical, so a ring that
+   crosses 180 degrees jumps from about +179.9 to -180 (Russia's Chukotka and
+   Wrangel Island). Such rings are unwrapped so their longitudes run on
+   continuously (up to about 190 degrees); rings around a pole are left alone.
+4. Repair invalid geometries with ``shapely.make_valid``, keeping polygonal parts.
+5. Add ``iso_a3`` from the numeric id with ``pycountry``; features without an id
+   take the value in :data:`ISO_A3_FALLBACK` (``-99`` as Natural Earth does when a
+   name is not listed there).
+6. Keep every country that intersects the theatre box (lon -25..180,
+   lat 20..82) and clip it to lon -25..180 (latitudes are not clipped). Land east
+   of the antimeridian (the tip of Chukotka) is thereby cut at 180 degrees.
+7. Snap coordinates to a 1e-4 degree grid (about 11 m; the 1:50m source is
+   quantized to about 0.0036 x 0.0017 degrees), keeping the geometries valid,
+   and orient rings as RFC 7946 asks (exteriors counter-clockwise).
+8. Write RFC 7946 GeoJSON (WGS84, no ``crs`` member) with the properties
+   ``iso_a3`` and ``name`` only, one feature per line, sorted by ``iso_a3`` then
+   ``name``. The output depends only on the input, so a rerun gives the same
+   bytes.
+
+Usage (from the repository root)::
+
+    .venv/bin/python scripts/derive_countries.py
+    .venv/bin/python scripts/derive_countries.py --topojson /path/countries-50m.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pycountry
+import pyogrio
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+PACKAGE = "world-atlas@2.0.2"
+TARBALL_MEMBER = "package/countries-50m.json"
+TOPOJSON_LAYER = "countries"
+TOPOJSON_SHA256 = "04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469502394"
+
+#: Theatre box (lon_min, lat_min, lon_max, lat_max): a country is kept when it intersects it.
+THEATRE_BOX: tuple[float, float, float, float] = (-25.0, 20.0, 180.0, 82.0)
+#: Longitude band every kept country is clipped to.
+LON_MIN, LON_MAX = -25.0, 180.0
+#: Coordinates are snapped to this grid (degrees) and written with this many decimals.
+GRID = 1e-4
+DECIMALS = 4
+
+#: ISO 3166-1 alpha-3 for features that carry no numeric id in world-atlas.
+#: Kosovo has no ISO code; "XKX" is the user-assigned code the EU and others use.
+#: The others get "-99", as Natural Earth's ISO_A3 field does.
+ISO_A3_FALLBACK: dict[str, str] = {
+    "Kosovo": "XKX",
+    "N. Cyprus": "-99",
+    "Somaliland": "-99",
+    "Siachen Glacier": "-99",
+    "Indian Ocean Ter.": "-99",
+}
+UNKNOWN_ISO_A3 = "-99"
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUTPUT = REPO_ROOT / "geodata" / "countries.geojson"
+
+
+def sha256_of(data: bytes) -> str:
+    """Return the hex sha256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def fetch_topojson(workdir: Path) -> Path:
+    """Run ``npm pack`` for :data:`PACKAGE` in ``workdir`` and extract the 1:50m TopoJSON.
+
+    Only the one member is read from the tarball, so no path in it can escape ``workdir``.
+    """
+    result = subprocess.run(
+        ["npm", "pack", PACKAGE, "--silent"],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    tarballs = sorted(workdir.glob("*.tgz"))
+    if len(tarballs) != 1:
+        raise RuntimeError(f"npm pack left {len(tarballs)} tarballs in {workdir}: {result.stdout!r}")
+    with tarfile.open(tarballs[0], "r:gz") as tar:
+        member = tar.extractfile(TARBALL_MEMBER)
+        if member is None:
+            raise RuntimeError(f"{TARBALL_MEMBER} is not a file in {tarballs[0].name}")
+        data = member.read()
+    target = workdir / "countries-50m.json"
+    target.write_bytes(data)
+    return target
+
+
+def verify(path: Path) -> None:
+    """Raise if the sha256 of ``path`` differs from :data:`TOPOJSON_SHA256`."""
+    digest = sha256_of(path.read_bytes())
+    if digest != TOPOJSON_SHA256:
+        raise RuntimeError(f"sha256 of {path} is {digest}, expected {TOPOJSON_SHA256}")
+
+
+def unwrap_ring(coords: np.ndarray) -> np.ndarray | None:
+    """Unwrap the longitudes of a closed ring that jumps across the antimeridian.
+
+    Returns the ring with continuous longitudes, shifted so that its western end is at
+    or east of -180, or ``None`` if the ring does not close once unwrapped (it goes
+    round a pole) and so cannot be drawn on a plane this way.
+    """
+    lon = coords[:, 0]
+    steps = np.diff(lon)
+    turns = np.concatenate([[0.0], np.cumsum(-360.0 * np.round(steps / 360.0))])
+    if turns[-1] != 0.0:
+        return None
+    out = coords.copy()
+    out[:, 0] = lon + turns
+    if out[:, 0].min() < -180.0:
+        out[:, 0] += 360.0
+    return out
+
+
+def has_wrap(coords: np.ndarray) -> bool:
+    """Tell whether a ring has an edge spanning more than 180 degrees of longitude."""
+    return bool((np.abs(np.diff(coords[:, 0])) > 180.0).any())
+
+
+def fix_antimeridian(geom: BaseGeometry) -> BaseGeometry:
+    """Unwrap every polygon of ``geom`` whose rings cross the antimeridian."""
+    polygons = []
+    changed = False
+    for poly in shapely.get_parts(geom):
+        shell = np.asarray(poly.exterior.coords)
+        holes = [np.asarray(ring.coords) for ring in poly.interiors]
+        if not (has_wrap(shell) or any(has_wrap(h) for h in holes)):
+            polygons.append(poly)
+            continue
+        new_shell = unwrap_ring(shell)
+        new_holes = [unwrap_ring(h) for h in holes]
+        if new_shell is None or any(h is None for h in new_holes):
+            polygons.append(poly)  # round a pole (Antarctica): leave as it is
+            continue
+        centre = new_shell[:, 0].mean()
+        aligned = []
+        for hole in new_holes:
+            assert hole is not None
+            hole[:, 0] += 360.0 * round((centre - hole[:, 0].mean()) / 360.0)
+            aligned.append(hole)
+        polygons.append(shapely.Polygon(new_shell, aligned))
+        changed = True
+    if not changed:
+        return geom
+    return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
+
+
+def polygonal(geom: BaseGeometry | None) -> BaseGeometry | None:
+    """Return the polygonal parts of ``geom`` as a Polygon or MultiPolygon, or ``None``."""
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts: list[shapely.Polygon] = []
+    for part in shapely.get_parts(geom):
+        if part.geom_type == "Polygon" and not part.is_empty:
+            parts.append(part)
+        elif part.geom_type in ("MultiPolygon", "GeometryCollection"):
+            sub = polygonal(part)
+            if sub is not None:
+                parts.extend(shapely.get_parts(sub))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
+def repair(geom: BaseGeometry) -> BaseGeometry | None:
+    """Make ``geom`` valid, keeping only its polygonal parts."""
+    if geom.is_valid:
+        return polygonal(geom)
+    return polygonal(shapely.make_valid(geom, method="structure", keep_collapsed=False))
+
+
+def iso_a3_for(numeric: str | None, name: str) -> tuple[str, bool]:
+    """Map a numeric ISO 3166-1 id to alpha-3; return the code and whether a fallback was used."""
+    if numeric:
+        country = pycountry.countries.get(numeric=numeric.zfill(3))
+        if country is not None:
+            return str(country.alpha_3), False
+    return ISO_A3_FALLBACK.get(name, UNKNOWN_ISO_A3), True
+
+
+def finish(geom: BaseGeometry) -> BaseGeometry | None:
+    """Clip to the longitude band, snap to :data:`GRID` and orient rings as RFC 7946 asks."""
+    band = shapely.box(LON_MIN, -90.0, LON_MAX, 90.0)
+    clipped = polygonal(geom.intersection(band))
+    if clipped is None:
+        return None
+    snapped = polygonal(shapely.set_precision(clipped, GRID))
+    if snapped is None:
+        return None
+    return shapely.orient_polygons(shapely.normalize(snapped))
+
+
+def number(value: float) -> float | int:
+    """Round a coordinate to :data:`DECIMALS`, writing whole numbers without ``.0``."""
+    rounded = round(value, DECIMALS)
+    if rounded == 0.0:
+        return 0
+    if rounded.is_integer():
+        return int(rounded)
+    return rounded
+
+
+def geometry_json(geom: BaseGeometry) -> dict[str, Any]:
+    """Return the GeoJSON geometry of a Polygon or MultiPolygon with rounded coordinates."""
+
+    def ring(r: shapely.LinearRing) -> list[list[float | int]]:
+        return [[number(x), number(y)] for x, y in np.asarray(r.coords)[:, :2]]
+
+    def poly(p: shapely.Polygon) -> list[list[list[float | int]]]:
+        return [ring(p.exterior), *(ring(h) for h in p.interiors)]
+
+    if geom.geom_type == "Polygon":
+        return {"type": "Polygon", "coordinates": poly(geom)}
+    return {"type": "MultiPolygon", "coordinates": [poly(p) for p in geom.geoms]}
+
+
+def derive(topojson: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """Read the TopoJSON and return the theatre's features and notes on fallbacks used."""
+    frame = pyogrio.read_dataframe(topojson, layer=TOPOJSON_LAYER)
+    theatre = shapely.box(*THEATRE_BOX)
+    features: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for numeric, name, raw in zip(frame["id"], frame["name"], frame.geometry, strict=True):
+        if raw is None:
+            continue
+        geom = repair(fix_antimeridian(raw))
+        if geom is None or not geom.intersects(theatre):
+            continue
+        done = finish(geom)
+        if done is None:
+            continue
+        code_in = numeric if isinstance(numeric, str) and numeric else None
+        iso_a3, fell_back = iso_a3_for(code_in, str(name))
+        if fell_back:
+            notes.append(f"{name!r}: numeric id {code_in!r} -> fallback iso_a3 {iso_a3!r}")
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"iso_a3": iso_a3, "name": str(name)},
+                "geometry": geometry_json(done),
+            }
+        )
+    features.sort(key=lambda f: (f["properties"]["iso_a3"], f["properties"]["name"]))
+    return features, notes
+
+
+def render(features: list[dict[str, Any]]) -> str:
+    """Serialize the features as a FeatureCollection, one feature per line."""
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def check(text: str) -> None:
+    """Raise unless every written geometry is valid and has RFC 7946 ring orientation."""
+    for feature in json.loads(text)["features"]:
+        geom = shapely.from_geojson(json.dumps(feature["geometry"]))
+        label = feature["properties"]["name"]
+        if not geom.is_valid:
+            raise RuntimeError(f"{label}: invalid after rounding: {shapely.is_valid_reason(geom)}")
+        for poly in shapely.get_parts(geom):
+            if not poly.exterior.is_ccw or any(h.is_ccw for h in poly.interiors):
+                raise RuntimeError(f"{label}: ring orientation is not RFC 7946")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, derive the countries file and print its feature count and size."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--topojson",
+        type=Path,
+        help=f"local copy of countries-50m.json from {PACKAGE} (default: npm pack it)",
+    )
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"default: {DEFAULT_OUTPUT}")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="world-atlas-") as tmp:
+        source = args.topojson if args.topojson else fetch_topojson(Path(tmp))
+        verify(source)
+        features, notes = derive(source)
+
+    text = render(features)
+    check(text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8", newline="\n")
+    for note in notes:
+        print(f"note: {note}")
+    size = args.output.stat().st_size
+    print(f"wrote {args.output}: {len(features)} features, {size} bytes ({size / 1e6:.2f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
