@@ -1,0 +1,11 @@
+"""Corridor: entry point and navigation. Run with ``streamlit run app.py``."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Corridor: Russia–DPRK military cooperation", page_icon="🗺️", layout="wide")
+
+PAGES = [
+    st.Page("pages/explore.py", title="Explore", icon="🧭", default=True, url_path="explore"),
+]
+
+st.navigation(PAGES).run()

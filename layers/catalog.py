@@ -1,0 +1,330 @@
+"""Load every file of a data folder into one Catalog, with one Report of everything wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import Point
+
+from . import schema
+from .dates import DateError, day_number, make_span
+from .features import read_features
+from .readers import DEFAULT_LIMITS, Limits, read_json
+from .report import Report
+from .tables import Column, Row, check_rows, id_list, one_of, pattern, read_table
+
+WGS84 = "EPSG:4326"
+COUNTRY_SLACK_DEG = 0.25
+"""How far (degrees) a place may sit outside its country's 1:50m outline (coasts, border crossings)."""
+
+
+def _text(limit: int) -> Any:
+    def parse(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"at most {limit} characters (it has {len(value)})")
+        return value
+
+    return parse
+
+
+def _int(value: str) -> int:
+    try:
+        number = int(float(value))
+    except ValueError:
+        raise ValueError("a whole number") from None
+    if number < 0:
+        raise ValueError("a number of metres, 0 or more")
+    return number
+
+
+def _bool(value: str) -> bool:
+    if value.lower() in ("true", "1", "yes"):
+        return True
+    if value.lower() in ("false", "0", "no"):
+        return False
+    raise ValueError("true or false")
+
+
+_PLACE_REF = pattern(schema.PLACE_ID, "a place id like PYG")
+_SOURCE_REF = pattern(schema.SOURCE_ID, "source ids like S02;S04")
+_EVENT_REF = pattern(schema.EVENT_ID, "event ids like E003")
+
+EVENT_COLUMNS = (
+    Column("id", pattern(schema.EVENT_ID, "an id like E003")),
+    Column("date"),
+    Column("end_date", default=""),
+    Column("precision"),
+    Column("category", one_of(schema.CATEGORIES)),
+    Column("title", _text(120)),
+    Column("summary", _text(2000)),
+    Column("origin", _PLACE_REF, default=""),
+    Column("destination", _PLACE_REF, default=""),
+    Column("quantity", _text(80), default=""),
+    Column("unit", _text(40), default=""),
+    Column("actors", id_list(_text(80)), default=()),
+    Column("confidence", one_of(schema.CONFIDENCE)),
+    Column("sources", id_list(_SOURCE_REF)),
+    Column("disputed", _text(2000), default=""),
+)
+SOURCE_COLUMNS = (
+    Column("id", pattern(schema.SOURCE_ID, "an id like S02")),
+    Column("outlet", _text(200)),
+    Column("author", _text(200), default=""),
+    Column("published", default=""),
+    Column("url", pattern(schema.URL, "an http(s):// URL")),
+    Column("title", _text(300), default=""),
+    Column("note", _text(2000), default=""),
+)
+PLACE_COLUMNS = (
+    Column("id", _PLACE_REF),
+    Column("name", _text(120)),
+    Column("kind", one_of(schema.PLACE_KINDS)),
+    Column("country", pattern(schema.ISO3, "an ISO alpha-3 code like PRK, or two joined by /")),
+    Column("coord_source", _text(1000)),
+    Column("precision_m", _int),
+    Column("note", _text(1000), default=""),
+)
+ROUTE_COLUMNS = (
+    Column("id", _text(80)),
+    Column("mode", one_of(schema.ROUTE_MODES)),
+    Column("from", _PLACE_REF),
+    Column("to", _PLACE_REF),
+    Column("schematic", _bool),
+    Column("source", _text(1000)),
+)
+COUNTRY_COLUMNS = (
+    Column("iso_a3", _text(8)),
+    Column("name", _text(120)),
+)
+DISAGREEMENT_COLUMNS = (
+    Column("id", pattern(re.compile(r"^D\d+$"), "an id like D01")),
+    Column("topic", _text(200)),
+    Column("summary", _text(3000)),
+    Column("events", id_list(_EVENT_REF), default=()),
+    Column("sources", id_list(_SOURCE_REF), default=()),
+)
+CLAIM_COLUMNS = (
+    Column("id", pattern(re.compile(r"^C\d+$"), "an id like C01")),
+    Column("claim", _text(1000)),
+    Column("status", one_of(schema.CLAIM_STATUSES)),
+    Column("finding", _text(3000)),
+    Column("events", id_list(_EVENT_REF), default=()),
+    Column("sources", id_list(_SOURCE_REF), default=()),
+)
+
+
+@dataclass(frozen=True)
+class EventArrays:
+    """Event columns as numpy arrays (row order = ``Catalog.events``)."""
+
+    start: np.ndarray
+    end: np.ndarray
+    category: np.ndarray
+    confidence: np.ndarray
+    actor_rows: dict[str, np.ndarray]
+
+
+@dataclass(eq=False)
+class Catalog:
+    """Everything the map can show, checked and joined; ``report`` lists what was set aside and why."""
+
+    folder: Path
+    countries: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    routes: gpd.GeoDataFrame
+    events: pd.DataFrame
+    sources: pd.DataFrame
+    disagreements: pd.DataFrame
+    seed_claims: pd.DataFrame
+    report: Report
+    stories: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def actors(self) -> list[str]:
+        """Every actor named by an event, sorted."""
+        return sorted({a for actors in self.events["actors"] for a in actors})
+
+    @cached_property
+    def arrays(self) -> EventArrays:
+        """The events' columns as arrays, built once, for fast selection."""
+        ev = self.events
+        actor_rows: dict[str, list[int]] = {}
+        for row, actors in enumerate(ev["actors"]):
+            for actor in actors:
+                actor_rows.setdefault(actor, []).append(row)
+        return EventArrays(
+            start=ev["start_day"].to_numpy(np.int32),
+            end=ev["end_day"].to_numpy(np.int32),
+            category=ev["category"].to_numpy(object),
+            confidence=ev["confidence"].to_numpy(object),
+            actor_rows={a: np.asarray(r, dtype=np.int64) for a, r in actor_rows.items()},
+        )
+
+    @cached_property
+    def time_range(self) -> tuple[dt.date, dt.date]:
+        """First start and last end over all events."""
+        if self.events.empty:
+            today = dt.date.today()
+            return today, today
+        return min(self.events["start"]), max(self.events["end"])
+
+
+def _features(path: Path, report: Report, types: tuple[str, ...], columns: tuple[Column, ...],
+              limits: Limits, id_column: str | None = "id", optional: bool = False) -> gpd.GeoDataFrame:
+    """A GeoJSON layer's good features with checked properties, as a GeoDataFrame."""
+    if not path.exists():
+        if not optional:
+            report.add(path.name, "", "", str(path), "the file to exist")
+        empty = {c.name: [] for c in columns} | {"where": []}
+        return gpd.GeoDataFrame(empty, geometry=[], crs=WGS84)
+    obj = read_json(path, report, limits)
+    feats = read_features(obj, path.name, report, types, limits) if obj is not None else []
+    rows = [(f"feature {i}", {k: _cell(v) for k, v in props.items()}) for i, props, _ in feats]
+    geoms = {f"feature {i}": g for i, _, g in feats}
+    checked = check_rows(path.name, rows, columns, report, id_column)
+    data = [values for _, values in checked]
+    frame = pd.DataFrame(data, columns=[c.name for c in columns])
+    frame["where"] = [where for where, _ in checked]
+    return gpd.GeoDataFrame(frame, geometry=[geoms[w] for w, _ in checked], crs=WGS84)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+def _check_places_in_countries(places: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
+                               report: Report) -> gpd.GeoDataFrame:
+    """A place must lie in (or near) its country; a point that fits only when swapped is an error."""
+    if places.empty or countries.empty:
+        return places
+    outlines = dict(zip(countries["iso_a3"], countries.geometry, strict=True))
+    keep = []
+    for where, pid, code, geom in zip(places["where"], places["id"], places["country"], places.geometry,
+                                      strict=True):
+        shapes = [outlines[c] for c in code.split("/") if c in outlines]
+        if not shapes:
+            keep.append(True)
+            continue
+        area = shapely.union_all(shapes).buffer(COUNTRY_SLACK_DEG)
+        if area.contains(geom):
+            keep.append(True)
+            continue
+        swapped = Point(geom.y, geom.x)
+        if -180 <= geom.y <= 180 and -90 <= geom.x <= 90 and area.contains(swapped):
+            report.add("places.geojson", where, "geometry.coordinates", [geom.x, geom.y],
+                       f"[longitude, latitude] order: place {pid} falls in {code} only when swapped")
+            keep.append(False)
+        else:
+            report.add("places.geojson", where, "geometry.coordinates", [geom.x, geom.y],
+                       f"a point in or near its country {code}; check the coordinate", "warning")
+            keep.append(True)
+    return places[keep]
+
+
+def _events(rows: list[Row], places: set[str], sources: set[str], report: Report) -> pd.DataFrame:
+    """Events with their date intervals, set aside when a date or a reference is wrong."""
+    name = "events.csv"
+    records = []
+    for where, row in rows:
+        try:
+            span = make_span(row["date"], row["end_date"], row["precision"])
+        except DateError as exc:
+            report.add(name, where, exc.field, row.get(exc.field, row["date"]), str(exc))
+            continue
+        bad = False
+        for column in ("origin", "destination"):
+            if row[column] and row[column] not in places:
+                report.add(name, where, column, row[column],
+                           "a place id from places.geojson; the event was set aside")
+                bad = True
+        for sid in row["sources"]:
+            if sid not in sources:
+                report.add(name, where, "sources", sid, "a source id from sources.csv; the event was set aside")
+                bad = True
+        if bad:
+            continue
+        records.append({**row, "where": where, "start": span.start, "end": span.end,
+                        "date_label": span.label(), "start_day": day_number(span.start),
+                        "end_day": day_number(span.end)})
+    columns = [c.name for c in EVENT_COLUMNS] + ["where", "start", "end", "date_label", "start_day", "end_day"]
+    frame = pd.DataFrame(records, columns=columns)
+    frame["start_day"] = frame["start_day"].astype(np.int32)
+    frame["end_day"] = frame["end_day"].astype(np.int32)
+    return frame.sort_values(["start_day", "id"], kind="stable").reset_index(drop=True)
+
+
+def _sources(rows: list[Row], report: Report) -> pd.DataFrame:
+    from .dates import parse_partial
+
+    records = []
+    for where, row in rows:
+        if row["published"]:
+            try:
+                parse_partial(row["published"])
+            except DateError as exc:
+                report.add("sources.csv", where, "published", row["published"], str(exc))
+                continue
+        records.append({**row, "where": where})
+    return pd.DataFrame(records, columns=[c.name for c in SOURCE_COLUMNS] + ["where"])
+
+
+def _cross_refs(name: str, rows: list[Row], events: set[str], sources: set[str],
+                report: Report) -> pd.DataFrame:
+    records = []
+    for where, row in rows:
+        unknown = [e for e in row["events"] if e not in events] + [s for s in row["sources"] if s not in sources]
+        for ref in unknown:
+            field_name = "events" if ref.startswith("E") else "sources"
+            report.add(name, where, field_name, ref, f"ids that exist in {field_name}.csv")
+        records.append({**row, "where": where})
+    return pd.DataFrame(records)
+
+
+def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog:
+    """Read, check and join a data folder; never raises for bad data, reports it instead."""
+    folder = Path(folder)
+    report = Report()
+    countries = _features(folder / "countries.geojson", report, ("Polygon", "MultiPolygon"),
+                          COUNTRY_COLUMNS, limits, id_column=None)
+    places = _features(folder / "places.geojson", report, ("Point",), PLACE_COLUMNS, limits)
+    places = _check_places_in_countries(places, countries, report)
+    routes = _features(folder / "routes.geojson", report, ("LineString",), ROUTE_COLUMNS, limits,
+                       optional=True)
+    place_ids = set(places["id"])
+    for where, rid, a, b in zip(routes["where"], routes["id"], routes["from"], routes["to"], strict=True):
+        for column, value in (("from", a), ("to", b)):
+            if value not in place_ids:
+                report.add("routes.geojson", where, column, value, f"a place id from places.geojson (route {rid})")
+    routes = routes[routes["from"].isin(place_ids) & routes["to"].isin(place_ids)]
+    sources = _sources(read_table(folder / "sources.csv", SOURCE_COLUMNS, report, limits), report)
+    source_ids = set(sources["id"])
+    events = _events(read_table(folder / "events.csv", EVENT_COLUMNS, report, limits), place_ids,
+                     source_ids, report)
+    event_ids = set(events["id"])
+    undated = set(sources.loc[sources["published"] == "", "id"])
+    for sid in sorted(undated & {s for ss in events["sources"] for s in ss}):
+        report.add("sources.csv", f"source {sid}", "published", "", "a publication date for a cited source",
+                   "warning")
+    optional: dict[str, pd.DataFrame] = {}
+    for key, file, columns in (("disagreements", "disagreements.csv", DISAGREEMENT_COLUMNS),
+                               ("seed_claims", "seed_claims.csv", CLAIM_COLUMNS)):
+        path = folder / file
+        rows = read_table(path, columns, report, limits) if path.exists() else []
+        optional[key] = _cross_refs(file, rows, event_ids, source_ids, report) if rows else \
+            pd.DataFrame(columns=[c.name for c in columns] + ["where"])
+    return Catalog(folder, countries, places.set_index("id", drop=False), routes, events,
+                   sources.set_index("id", drop=False), optional["disagreements"], optional["seed_claims"],
+                   report)

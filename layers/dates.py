@@ -1,0 +1,128 @@
+"""Dates as the sources give them: a day, a month, a year or a vague date, always an interval."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+PRECISIONS = ("day", "month", "year", "approx")
+APPROX_DAYS = 15
+EARLIEST = dt.date(1945, 1, 1)
+EPOCH = dt.date(2022, 1, 1)
+"""Day 0 of the time axis the player and the flows use."""
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_HINTS = (
+    (re.compile(r"^\s*(early|mid|late)[- ]?(\d{4})\s*$", re.I),
+     "a vague date: write the year or month (e.g. '{1}') with precision 'approx'"),
+    (re.compile(r"^\s*Q([1-4])\s*(\d{4})\s*$", re.I),
+     "a quarter: write the first month as date and the last day as end_date, precision 'month'"),
+    (re.compile(r"^\s*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s*$"),
+     "an ambiguous day/month order: write it as YYYY-MM-DD"),
+)
+
+
+class DateError(ValueError):
+    """A date that cannot be read; the message says what was expected, ``field`` which field is wrong."""
+
+    def __init__(self, expected: str, field: str = "date") -> None:
+        super().__init__(expected)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """The interval an event occupies, and how exactly the source dates it."""
+
+    start: dt.date
+    end: dt.date
+    precision: str
+
+    def label(self) -> str:
+        """How the date reads to a person: never a month shown as its first day."""
+        s, e = self.start, self.end
+        if self.precision == "year" and e == dt.date(s.year, 12, 31):
+            return str(s.year)
+        if self.precision == "month" and e == _month_end(s):
+            return s.strftime("%b %Y")
+        prefix = "c. " if self.precision == "approx" else ""
+        if self.precision == "approx" and e - s == dt.timedelta(days=2 * APPROX_DAYS):
+            mid = s + dt.timedelta(days=APPROX_DAYS)
+            return f"c. {_day(mid)}"
+        if s == e:
+            return prefix + _day(s)
+        return f"{prefix}{_day(s)} – {_day(e)}"
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def _month_end(d: dt.date) -> dt.date:
+    return dt.date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+
+
+def parse_partial(text: str) -> tuple[dt.date, dt.date, str]:
+    """Read YYYY-MM-DD, YYYY-MM or YYYY into (first day, last day, granularity)."""
+    raw = (text or "").strip()
+    m = _ISO.match(raw)
+    if not m:
+        for pattern, hint in _HINTS:
+            hit = pattern.match(raw)
+            if hit:
+                groups = hit.groups()
+                raise DateError(hint.format(*groups))
+        raise DateError("a date as YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = int(m[1]), m[2], m[3]
+    try:
+        if day is not None:
+            d = dt.date(year, int(month), int(day))
+            return d, d, "day"
+        if month is not None:
+            first = dt.date(year, int(month), 1)
+            return first, _month_end(first), "month"
+        return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
+    except ValueError as exc:
+        raise DateError(f"a real calendar date ({exc})") from None
+
+
+def make_span(date: str, end_date: str, precision: str, latest: dt.date | None = None) -> DateSpan:
+    """Turn an event's date fields into its interval, checking that they agree.
+
+    ``latest`` is the last date allowed (default: a year from today); dates before 1945 are refused.
+    """
+    if precision not in PRECISIONS:
+        raise DateError(f"one of {', '.join(PRECISIONS)}", "precision")
+    first, last, granularity = parse_partial(date)
+    if precision == "day" and granularity != "day":
+        raise DateError(f"a full YYYY-MM-DD date for precision 'day', not a {granularity}")
+    if precision == "month" and granularity == "year":
+        raise DateError("at least YYYY-MM for precision 'month'")
+    if precision == "approx" and granularity == "day" and not end_date:
+        first = first - dt.timedelta(days=APPROX_DAYS)
+        last = last + dt.timedelta(days=APPROX_DAYS)
+    if end_date:
+        try:
+            _, end_last, _ = parse_partial(end_date)
+        except DateError as exc:
+            raise DateError(str(exc), "end_date") from None
+        if end_last < first:
+            raise DateError(f"an end_date on or after the date ({first.isoformat()})", "end_date")
+        last = max(last, end_last)
+    top = latest or dt.date.today() + dt.timedelta(days=365)
+    if first < EARLIEST or last > top:
+        field = "date" if first < EARLIEST or not end_date else "end_date"
+        raise DateError(f"a date between {EARLIEST.isoformat()} and {top.isoformat()}", field)
+    return DateSpan(first, last, precision)
+
+
+def day_number(d: dt.date) -> int:
+    """Days since EPOCH, the player's time unit."""
+    return (d - EPOCH).days
+
+
+def from_day_number(n: float) -> dt.date:
+    """The date of a day number (fractions are dropped)."""
+    return EPOCH + dt.timedelta(days=int(n))

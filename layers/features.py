@@ -1,0 +1,207 @@
+"""GeoJSON FeatureCollections checked feature by feature, with explicit repairs where they are safe."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from itertools import pairwise
+from typing import Any
+
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+from shapely import affinity
+from shapely.geometry import box, shape
+from shapely.geometry.base import BaseGeometry
+
+from .readers import DEFAULT_LIMITS, Limits
+from .report import Report
+
+_WGS84_NAMES = {"urn:ogc:def:crs:ogc:1.3:crs84", "urn:ogc:def:crs:epsg::4326", "epsg:4326", "crs84"}
+_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
+
+Feature = tuple[int, dict[str, Any], BaseGeometry]
+
+
+class _Bad(ValueError):
+    """A geometry problem: the message is what was expected."""
+
+
+def _positions(coords: Any, depth: int) -> list[list[float]]:
+    """Every position of a coordinates array of the given nesting depth, checked for shape and numbers."""
+    if depth == 0:
+        if not isinstance(coords, list | tuple) or len(coords) < 2:
+            raise _Bad("a position [longitude, latitude]")
+        if not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords[:2]):
+            raise _Bad("numeric coordinates")
+        if not all(math.isfinite(c) for c in coords[:2]):
+            raise _Bad("finite coordinates (no NaN or Infinity)")
+        return [coords]
+    if not isinstance(coords, list):
+        raise _Bad("a nested array of positions")
+    out: list[list[float]] = []
+    for part in coords:
+        out.extend(_positions(part, depth - 1))
+    return out
+
+
+def _map_positions(coords: Any, depth: int, fn: Callable[[float, float], tuple[float, float]]) -> Any:
+    if depth == 0:
+        return list(fn(coords[0], coords[1]))
+    return [_map_positions(c, depth - 1, fn) for c in coords]
+
+
+def _crs_transform(obj: dict[str, Any], name: str, report: Report) -> Callable | bool | None:
+    """The transform to WGS84 for a legacy ``crs`` member; True when none is needed, None when unusable."""
+    crs = obj.get("crs")
+    if crs is None:
+        return True
+    try:
+        label = str(crs["properties"]["name"])
+    except (KeyError, TypeError):
+        report.add(name, "", "crs", crs, "no crs member (RFC 7946 data is WGS84 longitude/latitude)")
+        return None
+    if label.strip().lower() in _WGS84_NAMES:
+        report.add(name, "", "crs", label, "no crs member (RFC 7946); WGS84 assumed", "warning")
+        return True
+    try:
+        source = CRS.from_user_input(label)
+    except CRSError:
+        report.add(name, "", "crs", label, "a known coordinate reference system, or none (WGS84)")
+        return None
+    transformer = Transformer.from_crs(source, "EPSG:4326", always_xy=True)
+    report.add(name, "", "crs", label, "WGS84 coordinates; reprojected from that CRS to WGS84", "warning")
+    return transformer.transform
+
+
+def _range_problem(positions: list[list[float]]) -> str | None:
+    for lon, lat in (p[:2] for p in positions):
+        if -180 <= lon <= 180 and -90 <= lat <= 90:
+            continue
+        if -180 <= lat <= 180 and -90 <= lon <= 90:
+            return (f"[longitude, latitude] order: ({lon}, {lat}) looks swapped (GeoJSON puts "
+                    "longitude first)")
+        return f"longitude within -180..180 and latitude within -90..90, got ({lon}, {lat})"
+    return None
+
+
+def _crosses_antimeridian(ring: list[list[float]]) -> bool:
+    return any(abs(a[0] - b[0]) > 180 for a, b in pairwise(ring))
+
+
+def _split_antimeridian(polygons: list[list[list[list[float]]]]) -> BaseGeometry:
+    """A polygon whose edges jump across 180 degrees, cut into parts on each side of the antimeridian."""
+    shifted = [[[[x + 360 if x < 0 else x, y] for x, y, *_ in ring] for ring in poly] for poly in polygons]
+    geom = shapely.make_valid(shapely.MultiPolygon([(p[0], p[1:]) for p in shifted]))
+    west = geom.intersection(box(0, -90, 180, 90))
+    east = affinity.translate(geom.intersection(box(180, -90, 360, 90)), xoff=-360)
+    return shapely.union(west, east)
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _polygon_repairs(gtype: str, coords: Any, name: str, where: str, report: Report) -> BaseGeometry:
+    polygons = [coords] if gtype == "Polygon" else coords
+    for poly in polygons:
+        if not poly:
+            raise _Bad("at least one ring in every polygon")
+        for ring in poly:
+            if len(ring) < 3:
+                raise _Bad("rings of at least 4 positions")
+            if ring[0][:2] != ring[-1][:2]:
+                report.add(name, where, "geometry", "unclosed ring",
+                           "closed rings (first position = last); the ring was closed", "warning")
+                ring.append(list(ring[0]))
+            if len(ring) < 4:
+                raise _Bad("rings of at least 4 positions")
+    if any(_crosses_antimeridian(ring) for poly in polygons for ring in poly):
+        report.add(name, where, "geometry", "edges jump across 180°",
+                   "polygons cut at the antimeridian; it was split into parts east and west", "warning")
+        return _split_antimeridian(polygons)
+    geom = shape({"type": gtype, "coordinates": coords})
+    if not geom.is_valid:
+        reason = shapely.is_valid_reason(geom)
+        report.add(name, where, "geometry", reason,
+                   "a valid polygon; it was repaired with make_valid", "warning")
+        geom = _polygonal(shapely.make_valid(geom))
+    oriented = shapely.orient_polygons(geom)
+    if not oriented.equals_exact(geom, 0):
+        report.add(name, where, "geometry", "clockwise exterior ring",
+                   "RFC 7946 winding (exterior counter-clockwise); it was reoriented", "warning")
+    return oriented
+
+
+def read_features(obj: object, name: str, report: Report, types: Sequence[str],
+                  limits: Limits = DEFAULT_LIMITS) -> list[Feature]:
+    """The good features of a parsed FeatureCollection as (index, properties, geometry).
+
+    Each bad feature is reported (file, feature index, field, value, expectation) and set aside.
+    """
+    if not isinstance(obj, dict) or obj.get("type") != "FeatureCollection":
+        found = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
+        report.add(name, "", "type", found, "a GeoJSON FeatureCollection")
+        return []
+    features = obj.get("features")
+    if not isinstance(features, list):
+        report.add(name, "", "features", type(features).__name__, "a list of features")
+        return []
+    transform = _crs_transform(obj, name, report)
+    if transform is None:
+        return []
+    if len(features) > limits.max_features:
+        report.add(name, "", "features", f"{len(features):,} features",
+                   f"at most {limits.max_features:,} features (the feature limit); the rest were not read")
+        features = features[: limits.max_features]
+    good: list[Feature] = []
+    for index, feature in enumerate(features):
+        where = f"feature {index}"
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            found = feature.get("type") if isinstance(feature, dict) else type(feature).__name__
+            report.add(name, where, "type", found, "a GeoJSON Feature")
+            continue
+        props = feature.get("properties") or {}
+        if not isinstance(props, dict):
+            report.add(name, where, "properties", type(props).__name__, "an object of properties")
+            continue
+        geometry = feature.get("geometry")
+        if geometry is None:
+            report.add(name, where, "geometry", None, f"a {' or '.join(types)} geometry (it is null)")
+            continue
+        gtype = geometry.get("type") if isinstance(geometry, dict) else None
+        if gtype not in types:
+            report.add(name, where, "geometry.type", gtype, f"{' or '.join(types)} (one geometry type per file)")
+            continue
+        try:
+            coords = geometry.get("coordinates")
+            points = _positions(coords, _DEPTH[gtype])
+            if not points:
+                raise _Bad("a non-empty geometry")
+            if transform is not True:
+                coords = _map_positions(coords, _DEPTH[gtype], transform)
+                points = _positions(coords, _DEPTH[gtype])
+            problem = _range_problem(points)
+            if problem:
+                raise _Bad(problem)
+            if gtype in ("Polygon", "MultiPolygon"):
+                geom = _polygon_repairs(gtype, coords, name, where, report)
+            else:
+                geom = shape({"type": gtype, "coordinates": coords})
+                if gtype in ("LineString", "MultiLineString") and len(points) < 2:
+                    raise _Bad("a line of at least 2 positions")
+            if geom.is_empty:
+                raise _Bad("a non-empty geometry")
+        except _Bad as exc:
+            report.add(name, where, "geometry.coordinates", _preview(geometry.get("coordinates")), str(exc))
+            continue
+        good.append((index, props, geom))
+    return good
+
+
+def _preview(coords: Any) -> str:
+    text = str(coords)
+    return text if len(text) <= 60 else text[:59] + "…"
