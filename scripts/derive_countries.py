@@ -24,7 +24,12 @@ Steps, in order:
 7. Snap coordinates to a 1e-4 degree grid (about 11 m; the 1:50m source is
    quantized to about 0.0036 x 0.0017 degrees), keeping the geometries valid,
    and orient rings as RFC 7946 asks (exteriors counter-clockwise).
-8. Write RFC 7946 GeoJSON (WGS84, no ``crs`` member) with the properties
+8. Draw Crimea within Ukraine's internationally recognised borders (UN General
+   Assembly resolution 68/262): Natural Earth's default (de facto) view puts it in
+   Russia, as a separate part of Russia's multipolygon that touches Ukraine. The
+   part of RUS lying wholly inside :data:`CRIMEA_BOX` moves to UKR; no vertex is
+   added or moved.
+9. Write RFC 7946 GeoJSON (WGS84, no ``crs`` member) with the properties
    ``iso_a3`` and ``name`` only, one feature per line, sorted by ``iso_a3`` then
    ``name``. The output depends only on the input, so a rerun gives the same
    bytes.
@@ -77,6 +82,9 @@ ISO_A3_FALLBACK: dict[str, str] = {
     "Indian Ocean Ter.": "-99",
 }
 UNKNOWN_ISO_A3 = "-99"
+
+#: Selects Russia's polygon part that is Crimea (lon_min, lat_min, lon_max, lat_max); not written anywhere.
+CRIMEA_BOX: tuple[float, float, float, float] = (32.0, 44.0, 36.7, 46.4)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = REPO_ROOT / "geodata" / "countries.geojson"
@@ -268,8 +276,24 @@ def derive(topojson: Path) -> tuple[list[dict[str, Any]], list[str]]:
                 "geometry": geometry_json(done),
             }
         )
+    recognised_borders(features)
     features.sort(key=lambda f: (f["properties"]["iso_a3"], f["properties"]["name"]))
     return features, notes
+
+
+def recognised_borders(features: list[dict[str, Any]]) -> None:
+    """Move Crimea (a separate part of RUS in Natural Earth's de facto view) into UKR, in place."""
+    by_iso = {f["properties"]["iso_a3"]: f for f in features}
+    rus, ukr = by_iso["RUS"], by_iso["UKR"]
+    rus_geom = shapely.from_geojson(json.dumps(rus["geometry"]))
+    crimea_box = shapely.box(*CRIMEA_BOX)
+    moved = [p for p in shapely.get_parts(rus_geom) if crimea_box.contains(p)]
+    if len(moved) != 1:
+        raise RuntimeError(f"expected one Crimea part in RUS, found {len(moved)}")
+    kept = [p for p in shapely.get_parts(rus_geom) if not crimea_box.contains(p)]
+    ukr_geom = shapely.union(shapely.from_geojson(json.dumps(ukr["geometry"])), moved[0])
+    rus["geometry"] = geometry_json(shapely.orient_polygons(shapely.MultiPolygon(kept)))
+    ukr["geometry"] = geometry_json(shapely.orient_polygons(ukr_geom))
 
 
 def render(features: list[dict[str, Any]]) -> str:
