@@ -38,12 +38,15 @@ def _text(limit: int) -> Any:
 
 def _int(value: str) -> int:
     try:
-        number = int(float(value))
-    except ValueError:
+        number = float(value)
+        whole = int(number)
+    except (ValueError, OverflowError):
         raise ValueError("a whole number") from None
-    if number < 0:
+    if whole != number:
+        raise ValueError("a whole number")
+    if whole < 0:
         raise ValueError("a number of metres, 0 or more")
-    return number
+    return whole
 
 
 def _bool(value: str) -> bool:
@@ -183,7 +186,7 @@ def _features(path: Path, report: Report, types: tuple[str, ...], columns: tuple
     """A GeoJSON layer's good features with checked properties, as a GeoDataFrame."""
     if not path.exists():
         if not optional:
-            report.add(path.name, "", "", str(path), "the file to exist")
+            report.reject(path.name, "", "", str(path), "the file to exist")
         empty = {c.name: [] for c in columns} | {"where": []}
         return gpd.GeoDataFrame(empty, geometry=[], crs=WGS84)
     obj = read_json(path, report, limits)
@@ -234,31 +237,52 @@ def _check_places_in_countries(places: gpd.GeoDataFrame, countries: gpd.GeoDataF
     return places[keep]
 
 
-def _events(rows: list[Row], places: set[str], sources: set[str], report: Report) -> pd.DataFrame:
-    """Events with their date intervals, set aside when a date or a reference is wrong."""
+def _set_aside(report: Report, file: str, wheres: list[str], what: str, unread: str) -> None:
+    """One warning for the rows set aside only because a file they refer to could not be read at all."""
+    if wheres:
+        numbers = [w.split()[-1] for w in wheres]
+        shown = ", ".join(numbers[:10]) + (", …" if len(numbers) > 10 else "")
+        report.add(file, f"{wheres[0].split()[0]}s {shown}", "", f"{len(wheres)} {what}",
+                   f"references that can be checked; set aside because {unread} could not be read (see its error)",
+                   "warning")
+
+
+def _events(rows: list[Row], places: set[str] | None, sources: set[str] | None, report: Report) -> pd.DataFrame:
+    """Events with their date intervals, set aside when a date or a reference is wrong.
+
+    ``places`` or ``sources`` is None when that file could not be read: the events that need it are then
+    set aside with one warning, not an error each.
+    """
     name = "events.csv"
     records = []
+    orphans: list[str] = []
     for where, row in rows:
         try:
             span = make_span(row["date"], row["end_date"], row["precision"])
         except DateError as exc:
             report.add(name, where, exc.field, row.get(exc.field, row["date"]), str(exc))
             continue
+        if (places is None and (row["origin"] or row["destination"])) or (sources is None and row["sources"]):
+            orphans.append(where)
+            continue
         bad = False
         for column in ("origin", "destination"):
-            if row[column] and row[column] not in places:
+            if row[column] and row[column] not in (places or ()):
                 report.add(name, where, column, row[column],
-                           "a place id from places.geojson; the event was set aside")
+                           "a place id from places.geojson, of a place that loaded; the event was set aside")
                 bad = True
         for sid in row["sources"]:
-            if sid not in sources:
-                report.add(name, where, "sources", sid, "a source id from sources.csv; the event was set aside")
+            if sid not in (sources or ()):
+                report.add(name, where, "sources", sid,
+                           "a source id from sources.csv, of a source that loaded; the event was set aside")
                 bad = True
         if bad:
             continue
         records.append({**row, "where": where, "start": span.start, "end": span.end,
                         "date_label": span.label(), "start_day": day_number(span.start),
                         "end_day": day_number(span.end)})
+    _set_aside(report, name, orphans, "event(s)", " and ".join(
+        file for file, ids in (("places.geojson", places), ("sources.csv", sources)) if ids is None))
     columns = [c.name for c in EVENT_COLUMNS] + ["where", "start", "end", "date_label", "start_day", "end_day"]
     frame = pd.DataFrame(records, columns=columns)
     frame["start_day"] = frame["start_day"].astype(np.int32)
@@ -304,15 +328,19 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
     routes = _features(folder / "routes.geojson", report, ("LineString",), ROUTE_COLUMNS, limits,
                        optional=True)
     place_ids = set(places["id"])
+    places_unread = "places.geojson" in report.rejected_files
     for where, rid, a, b in zip(routes["where"], routes["id"], routes["from"], routes["to"], strict=True):
         for column, value in (("from", a), ("to", b)):
-            if value not in place_ids:
+            if value not in place_ids and not places_unread:
                 report.add("routes.geojson", where, column, value, f"a place id from places.geojson (route {rid})")
+    _set_aside(report, "routes.geojson", list(routes["where"]) if places_unread else [], "route(s)",
+               "places.geojson")
     routes = routes[routes["from"].isin(place_ids) & routes["to"].isin(place_ids)]
     sources = _sources(read_table(folder / "sources.csv", SOURCE_COLUMNS, report, limits), report)
     source_ids = set(sources["id"])
-    events = _events(read_table(folder / "events.csv", EVENT_COLUMNS, report, limits), place_ids,
-                     source_ids, report)
+    events = _events(read_table(folder / "events.csv", EVENT_COLUMNS, report, limits),
+                     None if places_unread else place_ids,
+                     None if "sources.csv" in report.rejected_files else source_ids, report)
     event_ids = set(events["id"])
     undated = set(sources.loc[sources["published"] == "", "id"])
     for sid in sorted(undated & {s for ss in events["sources"] for s in ss}):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 PRECISIONS = ("day", "month", "year", "approx")
@@ -14,13 +15,28 @@ EPOCH = dt.date(2022, 1, 1)
 """Day 0 of the time axis the player and the flows use."""
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_HINTS = (
+
+
+def _quarter_hint(quarter: str, year: str) -> str:
+    first = 3 * int(quarter) - 2
+    return (f"a quarter: write date {year}-{first:02d} and end_date {year}-{first + 2:02d} with precision "
+            "'month'")
+
+
+def _day_month_hint(a: str, b: str, year: str) -> str:
+    if len(year) != 4:
+        return "an ambiguous day/month order and a two-digit year: write it as YYYY-MM-DD"
+    readings = sorted({f"{year}-{m:0>2}-{d:0>2}" for d, m in ((a, b), (b, a)) if 1 <= int(m) <= 12})
+    if len(readings) == 2:
+        return f"an ambiguous day/month order: write it as YYYY-MM-DD ({readings[0]} or {readings[1]})"
+    return f"a date as YYYY-MM-DD ({readings[0]})" if readings else "a date as YYYY-MM-DD"
+
+
+_HINTS: tuple[tuple[re.Pattern[str], Callable[..., str]], ...] = (
     (re.compile(r"^\s*(early|mid|late)[- ]?(\d{4})\s*$", re.I),
-     "a vague date: write the year or month (e.g. '{1}') with precision 'approx'"),
-    (re.compile(r"^\s*Q([1-4])\s*(\d{4})\s*$", re.I),
-     "a quarter: write the first month as date and the last day as end_date, precision 'month'"),
-    (re.compile(r"^\s*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s*$"),
-     "an ambiguous day/month order: write it as YYYY-MM-DD"),
+     lambda _when, year: f"a vague date: write the year or month (e.g. '{year}') with precision 'approx'"),
+    (re.compile(r"^\s*Q([1-4])\s*(\d{4})\s*$", re.I), _quarter_hint),
+    (re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\s*$"), _day_month_hint),
 )
 
 
@@ -72,8 +88,7 @@ def parse_partial(text: str) -> tuple[dt.date, dt.date, str]:
         for pattern, hint in _HINTS:
             hit = pattern.match(raw)
             if hit:
-                groups = hit.groups()
-                raise DateError(hint.format(*groups))
+                raise DateError(hint(*hit.groups()))
         raise DateError("a date as YYYY-MM-DD, YYYY-MM or YYYY")
     year, month, day = int(m[1]), m[2], m[3]
     try:

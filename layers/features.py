@@ -9,7 +9,7 @@ from typing import Any
 
 import shapely
 from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 from shapely import affinity
 from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
@@ -34,7 +34,11 @@ def _positions(coords: Any, depth: int) -> list[list[float]]:
             raise _Bad("a position [longitude, latitude]")
         if not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords[:2]):
             raise _Bad("numeric coordinates")
-        if not all(math.isfinite(c) for c in coords[:2]):
+        try:
+            finite = all(math.isfinite(c) for c in coords[:2])
+        except OverflowError:
+            finite = False
+        if not finite:
             raise _Bad("finite coordinates (no NaN or Infinity)")
         return [coords]
     if not isinstance(coords, list):
@@ -59,17 +63,20 @@ def _crs_transform(obj: dict[str, Any], name: str, report: Report) -> Callable |
     try:
         label = str(crs["properties"]["name"])
     except (KeyError, TypeError):
-        report.add(name, "", "crs", crs, "no crs member (RFC 7946 data is WGS84 longitude/latitude)")
+        report.reject(name, "", "crs", crs, "no crs member (RFC 7946 data is WGS84 longitude/latitude)")
         return None
     if label.strip().lower() in _WGS84_NAMES:
         report.add(name, "", "crs", label, "no crs member (RFC 7946); WGS84 assumed", "warning")
         return True
     try:
         source = CRS.from_user_input(label)
-    except CRSError:
-        report.add(name, "", "crs", label, "a known coordinate reference system, or none (WGS84)")
+        if not (source.is_geographic or source.is_projected):
+            raise CRSError(label)
+        transformer = Transformer.from_crs(source, "EPSG:4326", always_xy=True)
+    except (CRSError, ProjError):
+        report.reject(name, "", "crs", label, "a known geographic or projected coordinate reference system, or "
+                      "none (WGS84)")
         return None
-    transformer = Transformer.from_crs(source, "EPSG:4326", always_xy=True)
     report.add(name, "", "crs", label, "WGS84 coordinates; reprojected from that CRS to WGS84", "warning")
     return transformer.transform
 
@@ -90,12 +97,21 @@ def _crosses_antimeridian(ring: list[list[float]]) -> bool:
 
 
 def _split_antimeridian(polygons: list[list[list[list[float]]]]) -> BaseGeometry:
-    """A polygon whose edges jump across 180 degrees, cut into parts on each side of the antimeridian."""
-    shifted = [[[[x + 360 if x < 0 else x, y] for x, y, *_ in ring] for ring in poly] for poly in polygons]
-    geom = shapely.make_valid(shapely.MultiPolygon([(p[0], p[1:]) for p in shifted]))
-    west = geom.intersection(box(0, -90, 180, 90))
-    east = affinity.translate(geom.intersection(box(180, -90, 360, 90)), xoff=-360)
-    return shapely.union(west, east)
+    """Polygons whose edges jump across 180 degrees, each cut into parts on either side of the antimeridian.
+
+    Only the polygons that cross are shifted and cut; the others are kept as they are.
+    """
+    parts: list[BaseGeometry] = []
+    for poly in polygons:
+        if not any(_crosses_antimeridian(ring) for ring in poly):
+            parts.append(shapely.Polygon(poly[0], poly[1:]))
+            continue
+        shifted = [[(x + 360 if x < 0 else x, y) for x, y, *_ in ring] for ring in poly]
+        geom = shapely.make_valid(shapely.Polygon(shifted[0], shifted[1:]))
+        parts.append(geom.intersection(box(0, -90, 180, 90)))
+        parts.append(affinity.translate(geom.intersection(box(180, -90, 360, 90)), xoff=-360))
+    return shapely.MultiPolygon([g for part in parts for g in getattr(part, "geoms", [part])
+                                 if g.geom_type == "Polygon" and not g.is_empty])
 
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry:
@@ -119,18 +135,23 @@ def _polygon_repairs(gtype: str, coords: Any, name: str, where: str, report: Rep
                 ring.append(list(ring[0]))
             if len(ring) < 4:
                 raise _Bad("rings of at least 4 positions")
-    if any(_crosses_antimeridian(ring) for poly in polygons for ring in poly):
+    crosses = any(_crosses_antimeridian(ring) for poly in polygons for ring in poly)
+    if crosses:
         report.add(name, where, "geometry", "edges jump across 180°",
                    "polygons cut at the antimeridian; it was split into parts east and west", "warning")
-        return _split_antimeridian(polygons)
-    geom = shape({"type": gtype, "coordinates": coords})
+        geom = _split_antimeridian(polygons)
+    else:
+        geom = shape({"type": gtype, "coordinates": coords})
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
+        repaired = _polygonal(shapely.make_valid(geom))
+        if repaired.is_empty:
+            raise _Bad(f"a polygon with an area (this one is {reason})")
         report.add(name, where, "geometry", reason,
                    "a valid polygon; it was repaired with make_valid", "warning")
-        geom = _polygonal(shapely.make_valid(geom))
+        return shapely.orient_polygons(repaired)
     oriented = shapely.orient_polygons(geom)
-    if not oriented.equals_exact(geom, 0):
+    if not crosses and not oriented.equals_exact(geom, 0):
         report.add(name, where, "geometry", "clockwise exterior ring",
                    "RFC 7946 winding (exterior counter-clockwise); it was reoriented", "warning")
     return oriented
@@ -144,11 +165,11 @@ def read_features(obj: object, name: str, report: Report, types: Sequence[str],
     """
     if not isinstance(obj, dict) or obj.get("type") != "FeatureCollection":
         found = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
-        report.add(name, "", "type", found, "a GeoJSON FeatureCollection")
+        report.reject(name, "", "type", found, "a GeoJSON FeatureCollection")
         return []
     features = obj.get("features")
     if not isinstance(features, list):
-        report.add(name, "", "features", type(features).__name__, "a list of features")
+        report.reject(name, "", "features", type(features).__name__, "a list of features")
         return []
     transform = _crs_transform(obj, name, report)
     if transform is None:
@@ -164,7 +185,10 @@ def read_features(obj: object, name: str, report: Report, types: Sequence[str],
             found = feature.get("type") if isinstance(feature, dict) else type(feature).__name__
             report.add(name, where, "type", found, "a GeoJSON Feature")
             continue
-        props = feature.get("properties") or {}
+        props = feature.get("properties")
+        if props is None:
+            report.add(name, where, "properties", None, "an object of properties (this feature has none)")
+            continue
         if not isinstance(props, dict):
             report.add(name, where, "properties", type(props).__name__, "an object of properties")
             continue
@@ -172,7 +196,10 @@ def read_features(obj: object, name: str, report: Report, types: Sequence[str],
         if geometry is None:
             report.add(name, where, "geometry", None, f"a {' or '.join(types)} geometry (it is null)")
             continue
-        gtype = geometry.get("type") if isinstance(geometry, dict) else None
+        if not isinstance(geometry, dict):
+            report.add(name, where, "geometry", geometry, f"a {' or '.join(types)} geometry object")
+            continue
+        gtype = geometry.get("type")
         if gtype not in types:
             report.add(name, where, "geometry.type", gtype, f"{' or '.join(types)} (one geometry type per file)")
             continue

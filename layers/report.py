@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
 _MAX_VALUE = 80
+MAX_LISTED_PER_FILE = 500
+"""Problems listed for one file; beyond this they are only counted, so a garbage file cannot flood the report."""
 
 
 def show_value(value: object) -> str:
@@ -44,9 +47,17 @@ class Problem:
 
 @dataclass
 class Report:
-    """Problems collected across a whole load; nothing stops at the first one."""
+    """Problems collected across a whole load; nothing stops at the first one.
+
+    ``rejected_files`` names the files that could not be read at all (missing, unreadable, not parsed), so
+    that rows referring to them are not each blamed for it. ``unlisted`` counts, per (file, severity), the
+    problems found beyond ``MAX_LISTED_PER_FILE`` for a file.
+    """
 
     problems: list[Problem] = field(default_factory=list)
+    rejected_files: set[str] = field(default_factory=set)
+    unlisted: Counter[tuple[str, Severity]] = field(default_factory=Counter)
+    _listed: Counter[str] = field(default_factory=Counter, repr=False, compare=False)
 
     def add(
         self,
@@ -57,8 +68,20 @@ class Report:
         expected: str,
         severity: Severity = "error",
     ) -> None:
+        if self._listed[file] >= MAX_LISTED_PER_FILE:
+            if not any(f == file for f, _ in self.unlisted):
+                self.problems.append(Problem(file, "", "", "", f"at most {MAX_LISTED_PER_FILE} problems are listed "
+                                             "for a file; more were found (fix these and validate again)", severity))
+            self.unlisted[(file, severity)] += 1
+            return
+        self._listed[file] += 1
         shown = "(missing)" if value is None else "(empty)" if value == "" else show_value(value)
         self.problems.append(Problem(file, where, field_name, shown, expected, severity))
+
+    def reject(self, file: str, where: str, field_name: str, value: object, expected: str) -> None:
+        """Add an error that stops the whole file from loading, and remember that it did not load."""
+        self.add(file, where, field_name, value, expected)
+        self.rejected_files.add(file)
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.problems.extend(problems)
@@ -73,7 +96,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not any(severity == "error" for _, severity in self.unlisted)
 
     def for_file(self, file: str) -> list[Problem]:
         return [p for p in self.problems if p.file == file]
@@ -89,5 +112,7 @@ class Report:
         if not self.problems:
             return "OK: no problems found."
         lines = [str(p) for p in self.errors] + [str(p) for p in self.warnings]
+        lines += [f"... and {n} more {severity}(s) in {file}, not listed." for (file, severity), n in
+                  sorted(self.unlisted.items())]
         lines.append(f"{len(self.errors)} error(s), {len(self.warnings)} warning(s).")
         return "\n".join(lines)

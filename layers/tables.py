@@ -104,5 +104,6 @@ def read_table(path: Path, columns: tuple[Column, ...], report: Report,
     if text is None:
         return []
     required = tuple(c.name for c in columns if c.required)
-    rows = [(f"row {n}", cells) for n, cells in csv_rows(text, path.name, report, required, limits)]
+    known = tuple(c.name for c in columns)
+    rows = [(f"row {n}", cells) for n, cells in csv_rows(text, path.name, report, required, limits, known)]
     return check_rows(path.name, rows, columns, report, id_column)
