@@ -186,7 +186,7 @@ def _features(path: Path, report: Report, types: tuple[str, ...], columns: tuple
     """A GeoJSON layer's good features with checked properties, as a GeoDataFrame."""
     if not path.exists():
         if not optional:
-            report.reject(path.name, "", "", str(path), "the file to exist")
+            report.reject(path.name, "", "", None, f"the file to exist (looked for {path})")
         empty = {c.name: [] for c in columns} | {"where": []}
         return gpd.GeoDataFrame(empty, geometry=[], crs=WGS84)
     obj = read_json(path, report, limits)

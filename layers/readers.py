@@ -77,11 +77,11 @@ def read_text(path: Path, report: Report, limits: Limits = DEFAULT_LIMITS) -> st
     name = path.name
     try:
         if not path.exists():
-            report.reject(name, "", "", str(path), "the file to exist")
+            report.reject(name, "", "", None, f"the file to exist (looked for {path})")
             return None
         if not path.is_file():
-            kind = "a folder" if path.is_dir() else "not a regular file (a device, pipe or socket)"
-            report.reject(name, "", "", str(path), f"a file; this is {kind}")
+            kind = "a folder" if path.is_dir() else "a device, pipe or socket"
+            report.reject(name, "", "", kind, f"a regular file ({path})")
             return None
         size = path.stat().st_size
         if size > limits.max_bytes:
@@ -91,7 +91,7 @@ def read_text(path: Path, report: Report, limits: Limits = DEFAULT_LIMITS) -> st
         with path.open("rb") as handle:
             data = handle.read(limits.max_bytes + 1)
     except OSError as exc:
-        report.reject(name, "", "", str(path), f"a readable file ({exc.strerror or exc})")
+        report.reject(name, "", "", exc.strerror or str(exc), f"a readable file ({path})")
         return None
     return decode(data, name, report, limits)
 
