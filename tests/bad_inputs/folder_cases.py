@@ -6,9 +6,22 @@ aside with one warning, and everything else loads.
 
 from __future__ import annotations
 
-from tests.bad_inputs.case import Case, Expect, Loads, folder_instead, remove, unreadable
+import json
+
+from layers.catalog import Catalog
+from tests.bad_inputs.case import Case, Expect, Loads, compose, folder_instead, remove, unreadable, write_text
+from tests.factory import feature_collection
 
 EVENTS_NEED = "references that can be checked; set aside because"
+
+
+SEA_ROUTE = {"type": "Feature", "properties": {"id": "sea", "mode": "sea", "from": "RAJIN", "to": "DUNAI",
+                                              "schematic": True, "source": "test"},
+             "geometry": {"type": "LineString", "coordinates": [[130.3, 42.25], [132.3375, 42.88028]]}}
+
+
+def no_routes(cat: Catalog) -> None:
+    assert cat.routes.empty
 
 
 def events_set_aside(unread: str) -> Expect:
@@ -26,6 +39,12 @@ CASES = [
          (Expect("places.geojson", "", "", "the file to exist (looked for /", "(missing)"),
           events_set_aside("places.geojson")),
          Loads(events=(), places=())),
+    Case("missing_places_geojson_with_a_route",
+         compose(remove("places.geojson"), write_text("routes.geojson", json.dumps(feature_collection([SEA_ROUTE])))),
+         (Expect("places.geojson", "", "", "the file to exist (looked for /", "(missing)"),
+          events_set_aside("places.geojson"),
+          Expect("routes.geojson", "features 0", "", "places.geojson could not be read", "1 route(s)", "warning")),
+         Loads(events=(), places=()), check=no_routes),
     Case("missing_countries_geojson",
          remove("countries.geojson"),
          (Expect("countries.geojson", "", "", "the file to exist (looked for /", "(missing)"),),
