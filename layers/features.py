@@ -110,8 +110,8 @@ def _split_antimeridian(polygons: list[list[list[list[float]]]]) -> BaseGeometry
         geom = shapely.make_valid(shapely.Polygon(shifted[0], shifted[1:]))
         parts.append(geom.intersection(box(0, -90, 180, 90)))
         parts.append(affinity.translate(geom.intersection(box(180, -90, 360, 90)), xoff=-360))
-    return shapely.MultiPolygon([g for part in parts for g in getattr(part, "geoms", [part])
-                                 if g.geom_type == "Polygon" and not g.is_empty])
+    pieces = shapely.get_parts(shapely.get_parts(parts))  # collections of multipolygons, flattened
+    return shapely.MultiPolygon([g for g in pieces if g.geom_type == "Polygon" and not g.is_empty])
 
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry:
