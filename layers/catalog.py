@@ -191,6 +191,7 @@ def _features(path: Path, report: Report, types: tuple[str, ...], columns: tuple
         return gpd.GeoDataFrame(empty, geometry=[], crs=WGS84)
     obj = read_json(path, report, limits)
     feats = read_features(obj, path.name, report, types, limits) if obj is not None else []
+    feats = [f for f in feats if not _nested_property(path.name, f[0], f[1], columns, report)]
     rows = [(f"feature {i}", {k: _cell(v) for k, v in props.items()}) for i, props, _ in feats]
     geoms = {f"feature {i}": g for i, _, g in feats}
     checked = check_rows(path.name, rows, columns, report, id_column)
@@ -198,6 +199,15 @@ def _features(path: Path, report: Report, types: tuple[str, ...], columns: tuple
     frame = pd.DataFrame(data, columns=[c.name for c in columns])
     frame["where"] = [where for where, _ in checked]
     return gpd.GeoDataFrame(frame, geometry=[geoms[w] for w, _ in checked], crs=WGS84)
+
+
+def _nested_property(file: str, index: int, props: dict[str, Any], columns: tuple[Column, ...],
+                     report: Report) -> bool:
+    """True (with an error each) when a property the layer reads holds an object or a list, not a value."""
+    nested = [c.name for c in columns if isinstance(props.get(c.name), dict | list)]
+    for name in nested:
+        report.add(file, f"feature {index}", name, props[name], "text or a number, not an object or a list")
+    return bool(nested)
 
 
 def _cell(value: object) -> str:

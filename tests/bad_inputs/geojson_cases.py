@@ -284,6 +284,11 @@ CASES = [
          replace_text(PLACES_FILE, '"precision_m": 100', '"precision_m": 1' + "0" * 400),
          (Expect(PLACES_FILE, "feature 0", "precision_m", "a whole number", "inf"), lost_place(3, "origin", "PYG")),
          Loads(events=("E001", "E003"), places=without("PYG"))),
+    Case("places_name_as_an_object",
+         set_property(PLACES_FILE, 3, "name", {"en": "Moscow", "ru": "Москва"}),
+         (Expect(PLACES_FILE, "feature 3", "name", "text or a number, not an object", "'en': 'Moscow'"),
+          lost_place(3, "destination", "MOW")),
+         Loads(events=("E001", "E003"), places=without("MOW"))),
     Case("places_duplicate_id",
          edit_json(PLACES_FILE, lambda obj: obj["features"].append(
              {**obj["features"][0], "geometry": {"type": "Point", "coordinates": [126.0, 39.5]}})),
