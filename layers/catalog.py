@@ -352,6 +352,9 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
                      None if places_unread else place_ids,
                      None if "sources.csv" in report.rejected_files else source_ids, report)
     event_ids = set(events["id"])
+    from .stories import load_stories  # here, not at the top: stories use views, and views import this module
+
+    stories = load_stories(folder / "stories", events, report, sources=source_ids, limits=limits)
     undated = set(sources.loc[sources["published"] == "", "id"])
     for sid in sorted(undated & {s for ss in events["sources"] for s in ss}):
         report.add("sources.csv", f"source {sid}", "published", "", "a publication date for a cited source",
@@ -365,4 +368,4 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
             pd.DataFrame(columns=[c.name for c in columns] + ["where"])
     return Catalog(folder, countries, places.set_index("id", drop=False), routes, events,
                    sources.set_index("id", drop=False), optional["disagreements"], optional["seed_claims"],
-                   report)
+                   report, stories=stories)
