@@ -11,7 +11,6 @@ from layers.catalog import load_catalog
 from layers.stories import Chapter, chapter_sources, chapter_view, key_points
 from layers.view import Camera, select
 from tests.conftest import ROOT
-from tests.factory import write_folder
 
 VIEW = {"longitude": 130.3, "latitude": 42.3, "zoom": 6, "pitch": 30, "bearing": -10}
 
