@@ -21,6 +21,7 @@ _WGS84_NAMES = {"urn:ogc:def:crs:ogc:1.3:crs84", "urn:ogc:def:crs:epsg::4326", "
 _DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
 
 Feature = tuple[int, dict[str, Any], BaseGeometry]
+_NUMBER = (int, float)
 
 
 class _Bad(ValueError):
@@ -32,10 +33,11 @@ def _positions(coords: Any, depth: int) -> list[list[float]]:
     if depth == 0:
         if not isinstance(coords, list | tuple) or len(coords) < 2:
             raise _Bad("a position [longitude, latitude]")
-        if not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords[:2]):
+        x, y = coords[0], coords[1]
+        if type(x) not in _NUMBER or type(y) not in _NUMBER:  # bool is not a number here
             raise _Bad("numeric coordinates")
         try:
-            finite = all(math.isfinite(c) for c in coords[:2])
+            finite = math.isfinite(x) and math.isfinite(y)
         except OverflowError:
             finite = False
         if not finite:

@@ -98,19 +98,6 @@ def read_text(path: Path, report: Report, limits: Limits = DEFAULT_LIMITS) -> st
     return decode(data, name, report, limits)
 
 
-def _depth(obj: object) -> int:
-    """Nesting depth of parsed JSON, without recursion."""
-    deepest, stack = 0, [(obj, 1)]
-    while stack:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        if isinstance(node, dict):
-            stack.extend((v, level + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, level + 1) for v in node)
-    return deepest
-
-
 _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"?')
 """A JSON string; its closing quote is optional so that the scan stays linear on broken text."""
 _TOKENS = re.compile(_STRING.pattern + r"|[\[{]+|[\]}]+")
@@ -160,9 +147,6 @@ def parse_json(text: str, name: str, report: Report, limits: Limits = DEFAULT_LI
                       "complete, valid JSON (the file may be truncated)")
         return None
     except RecursionError:
-        report.reject(name, "", "", f"more than {limits.max_depth} levels", nesting)
-        return None
-    if _depth(obj) > limits.max_depth:
         report.reject(name, "", "", f"more than {limits.max_depth} levels", nesting)
         return None
     return obj
