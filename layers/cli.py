@@ -42,6 +42,20 @@ def validate(args: argparse.Namespace) -> int:
     return 0 if catalog.report.ok else 1
 
 
+def _export_args(parser: argparse.ArgumentParser) -> None:
+    from .export_cli import configure
+
+    configure(parser)
+
+
+@command("export", _export_args)
+def export(args: argparse.Namespace) -> int:
+    """Export a view or a story: png, svg, pdf, html, geojson, csv or pptx (see layers/export_cli.py)."""
+    from .export_cli import run
+
+    return run(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the arguments and run a subcommand; 2 on bad usage."""
     parser = argparse.ArgumentParser(prog="python -m layers", description="Corridor's data tools.")
