@@ -56,6 +56,7 @@ VIEW_REQUIRED = ("longitude", "latitude", "zoom")
 STORY_KEYS = ("title", "summary", "chapters")
 CHAPTER_KEYS = ("id", "title", "body", "date", "dates", "view", "focus", "notes", "sources")
 MAX_KEY_POINTS = 4
+_LIST_ITEM = re.compile(r"^([-*+]|\d{1,3}[.)])\s")
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,18 @@ def chapter_view(story: Story, chapter: Chapter) -> View:
 
 
 def key_points(chapter: Chapter, limit: int = MAX_KEY_POINTS) -> list[str]:
-    """What presenter mode shows over the map: the body's top-level bullets, else its first paragraph."""
-    bullets = [line[2:].strip() for line in chapter.body.splitlines() if line.startswith(("- ", "* "))]
+    """What presenter mode shows over the map: the body's top-level bullets (with their wrapped, indented
+    lines), else its first paragraph."""
+    bullets: list[str] = []
+    wrapping = False
+    for line in chapter.body.splitlines():
+        if line.startswith(("- ", "* ")):
+            bullets.append(line[2:].strip())
+            wrapping = True
+        elif wrapping and line[:1].isspace() and line.strip() and not _LIST_ITEM.match(line.strip()):
+            bullets[-1] += " " + line.strip()
+        else:
+            wrapping = False
     if bullets:
         return bullets[:limit]
     first = chapter.body.strip().split("\n\n", 1)[0].strip()
