@@ -66,7 +66,7 @@ EVENT_COLUMNS = (
     Column("end_date", default=""),
     Column("precision"),
     Column("category", one_of(schema.CATEGORIES)),
-    Column("title", _text(120)),
+    Column("title", _text(90)),  # SCHEMA.md: <= 90 characters
     Column("summary", _text(2000)),
     Column("origin", _PLACE_REF, default=""),
     Column("destination", _PLACE_REF, default=""),
