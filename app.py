@@ -6,6 +6,8 @@ st.set_page_config(page_title="Corridor: Russia–DPRK military cooperation", pa
 
 PAGES = [
     st.Page("pages/explore.py", title="Explore", icon="🧭", default=True, url_path="explore"),
+    st.Page("pages/story.py", title="Story", icon="📖", url_path="story"),
+    st.Page("pages/evidence.py", title="Evidence", icon="🔎", url_path="evidence"),
 ]
 
 st.navigation(PAGES).run()

@@ -1,0 +1,150 @@
+"""Presenter mode for the Story page: a full-screen map with large type, and speaker notes that follow it.
+
+The look is one fixed stylesheet (no data in it). Chapters change with buttons that carry keyboard shortcuts
+(the arrow keys, and PageDown/PageUp, which is what a presentation clicker sends), so no script of ours runs in
+the page. The audience window and the speaker-notes window are two sessions of the same app: they share a
+*deck* token in their URLs, and whichever window moves publishes its chapter here; the other picks it up
+within a second (a small fragment polls). A token is random and unguessable, so two presenters on one server
+never drive each other.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import streamlit as st
+
+DECK_PARAM = "deck"
+_TOKEN = re.compile(r"^[a-f0-9]{16}$")
+MAX_DECKS = 200
+POLL_SECONDS = 1.0
+
+PRESENTER_CSS = """
+<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stStatusWidget"],
+footer { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+[data-testid="stAppViewContainer"] { overflow: hidden; }
+.st-key-story-map { position: fixed; inset: 0; z-index: 0; }
+.st-key-story-map > div, .st-key-story-map iframe { width: 100vw !important; height: 100vh !important; }
+.st-key-story-overlay {
+  position: fixed; top: 2.5vh; left: 2vw; z-index: 10; width: min(44rem, 46vw); max-height: 78vh;
+  overflow: auto; padding: 1.4rem 1.8rem; border-radius: 0.8rem;
+  background: rgba(255, 255, 255, 0.9); box-shadow: 0 0.3rem 1.2rem rgba(0, 0, 0, 0.25);
+}
+.st-key-story-overlay h1 { font-size: clamp(1.8rem, 3.2vw, 3.2rem); line-height: 1.12; padding: 0 0 0.4rem 0; }
+.st-key-story-overlay p, .st-key-story-overlay li { font-size: clamp(1.05rem, 1.55vw, 1.6rem); line-height: 1.35; }
+.st-key-story-overlay [data-testid="stCaptionContainer"] p { font-size: clamp(0.9rem, 1.1vw, 1.2rem); }
+.st-key-story-controls {
+  position: fixed; right: 1.5vw; bottom: 2vh; z-index: 10; width: auto; padding: 0.5rem 0.8rem;
+  border-radius: 0.6rem; background: rgba(255, 255, 255, 0.85);
+}
+.st-key-story-keys { display: none !important; }
+</style>
+"""
+"""Presenter mode's stylesheet: hides Streamlit's header, toolbar and sidebar; the map fills the window."""
+
+READING_CSS = """
+<style>
+.st-key-story-keys { display: none !important; }
+</style>
+"""
+"""Reading mode only hides the extra buttons that carry the PageDown/PageUp shortcuts."""
+
+NOTES_CSS = """
+<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"] { display: none !important; }
+.st-key-story-notes p, .st-key-story-notes li { font-size: 1.5rem; line-height: 1.45; }
+.st-key-story-keys { display: none !important; }
+</style>
+"""
+
+
+def style(mode: str) -> None:
+    """Inject the fixed stylesheet of a mode: 'present', 'notes' or 'read'."""
+    css = {"present": PRESENTER_CSS, "notes": NOTES_CSS}.get(mode, READING_CSS)
+    st.html(css)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a deck is: which story and chapter, and when it got there (``time.monotonic``)."""
+
+    story: str
+    chapter: str
+    at: float
+
+
+class _Decks:
+    """Positions of the open decks, shared by every session of this server (bounded, thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._positions: OrderedDict[str, Position] = OrderedDict()
+
+    def publish(self, token: str, story: str, chapter: str) -> Position:
+        with self._lock:
+            position = Position(story, chapter, time.monotonic())
+            self._positions[token] = position
+            self._positions.move_to_end(token)
+            while len(self._positions) > MAX_DECKS:
+                self._positions.popitem(last=False)
+            return position
+
+    def get(self, token: str) -> Position | None:
+        with self._lock:
+            return self._positions.get(token)
+
+
+@st.cache_resource
+def decks() -> _Decks:
+    """The one registry of deck positions for this server."""
+    return _Decks()
+
+
+def deck_token(create: bool) -> str | None:
+    """This window's deck token from the URL; a new one (put into the URL) when ``create`` and there is none."""
+    token = st.query_params.get(DECK_PARAM, "")
+    if _TOKEN.match(token):
+        return token
+    if not create:
+        return None
+    token = secrets.token_hex(8)
+    st.query_params[DECK_PARAM] = token
+    return token
+
+
+def moved(token: str, story: str, chapter: str) -> None:
+    """Tell the deck's other windows that this one moved to ``chapter``."""
+    position = decks().publish(token, story, chapter)
+    st.session_state[f"deck-seen-{token}"] = position.at
+
+
+def follow(token: str, story: str, chapter: str) -> str | None:
+    """The chapter another window of the deck moved to since this session last looked, if any."""
+    position = decks().get(token)
+    key = f"deck-seen-{token}"
+    if position is None or position.story != story or position.at <= st.session_state.get(key, -1.0):
+        return None
+    st.session_state[key] = position.at
+    return position.chapter if position.chapter != chapter else None
+
+
+def keep_following(token: str, story: str, chapter: str) -> None:
+    """Poll the deck every second; rerun the page when another window has moved it."""
+
+    @st.fragment(run_every=POLL_SECONDS)
+    def poll() -> None:
+        position = decks().get(token)
+        seen = st.session_state.get(f"deck-seen-{token}", -1.0)
+        if position is not None and position.story == story and position.at > seen and position.chapter != chapter:
+            st.rerun(scope="app")
+
+    poll()

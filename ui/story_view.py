@@ -1,0 +1,135 @@
+"""The Story page's three layouts: reading (map beside the text), presenter (full-screen map, large type) and
+speaker notes. Chapter text is the author's Markdown (never HTML); event and source text is escaped."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from layers.catalog import Catalog
+from layers.stories import Chapter, Story, chapter_sources, chapter_view, key_points
+from layers.view import View, focus_mask, select
+from ui.citations import CONFIDENCE_LABELS, event_heading, md, source_links
+from ui.presenter import moved
+from ui.story_map import show_map
+
+READING_MAP_HEIGHT = 600
+PRESENTER_MAP_HEIGHT = 1080
+MAX_OVERLAY_SOURCES = 6
+PAGE = "pages/story.py"
+
+
+def chapter_events(catalog: Catalog, view: View) -> pd.DataFrame:
+    """The events a chapter highlights that are on its map, in date order."""
+    events = select(catalog, view)
+    return events[focus_mask(events, view)] if view.focus else events.iloc[0:0]
+
+
+def go(story: str, chapter: str, token: str | None) -> None:
+    """Move to a chapter: the URL says where, and the deck's other window follows."""
+    st.query_params["story"] = story
+    st.query_params["chapter"] = chapter
+    if token:
+        moved(token, story, chapter)
+
+
+def navigation(story: Story, index: int, token: str | None, *, key: str = "story-controls") -> None:
+    """Previous / Next buttons (arrow keys), and hidden twins for PageUp / PageDown (a presentation clicker)."""
+    last = len(story.chapters) - 1
+    before = story.chapters[max(0, index - 1)].id
+    after = story.chapters[min(last, index + 1)].id
+    row = st.container(horizontal=True, key=key, vertical_alignment="center")
+    row.button("Previous", key="story-prev", icon=":material/arrow_back:", shortcut="Left", disabled=index == 0,
+               on_click=go, args=(story.name, before, token), help="Previous chapter (← or PageUp)")
+    row.markdown(f"**{index + 1} / {last + 1}**")
+    row.button("Next", key="story-next", icon=":material/arrow_forward:", icon_position="right", shortcut="Right",
+               disabled=index == last, on_click=go, args=(story.name, after, token),
+               help="Next chapter (→ or PageDown)")
+    keys = st.container(key="story-keys")
+    keys.button("Next chapter", key="story-pagedown", shortcut="PageDown", disabled=index == last, on_click=go,
+                args=(story.name, after, token))
+    keys.button("Previous chapter", key="story-pageup", shortcut="PageUp", disabled=index == 0, on_click=go,
+                args=(story.name, before, token))
+
+
+def event_list(catalog: Catalog, events: pd.DataFrame) -> None:
+    """Each highlighted event with its confidence and its sources as links."""
+    for _, event in events.iterrows():
+        links = source_links(catalog, event["sources"])
+        confidence = CONFIDENCE_LABELS.get(event["confidence"], event["confidence"])
+        st.markdown(f"{event_heading(event)}  \n`{event['id']}` · {md(confidence)} · " + " · ".join(links))
+        if event["disputed"]:
+            st.caption(f"Sources disagree: {md(event['disputed'])}")
+
+
+def reading(catalog: Catalog, story: Story, index: int) -> None:
+    """The self-guided layout: map on the left, chapter text, events and sources on the right."""
+    chapter = story.chapters[index]
+    view = chapter_view(story, chapter)
+    st.title(md(story.title), anchor=False)
+    if story.summary:
+        st.caption(md(story.summary))
+    left, right = st.columns([3, 2], gap="medium")
+    with left, st.container(key="story-map"):
+        show_map(catalog, view, key="story-map-chart", height=READING_MAP_HEIGHT)
+    with right:
+        st.progress((index + 1) / len(story.chapters), text=f"Chapter {index + 1} of {len(story.chapters)}")
+        st.header(md(chapter.title), anchor=False)
+        st.caption(md(chapter.date_label))
+        st.markdown(chapter.body)
+        navigation(story, index, None)
+        events = chapter_events(catalog, view)
+        if not events.empty:
+            st.subheader("The events on the map", anchor=False)
+            event_list(catalog, events)
+        if chapter.sources:
+            st.markdown("**Further sources:** " + " · ".join(source_links(catalog, chapter.sources)))
+        row = st.container(horizontal=True)
+        row.page_link(PAGE, label="Present", icon=":material/slideshow:",
+                      query_params={"story": story.name, "chapter": chapter.id, "present": "1"})
+        row.page_link("pages/evidence.py", label="All the evidence", icon=":material/fact_check:")
+    with st.expander("All chapters"):
+        for i, other in enumerate(story.chapters):
+            st.page_link(PAGE, label=f"{i + 1}. {other.title}", disabled=i == index,
+                         query_params={"story": story.name, "chapter": other.id})
+
+
+def presenting(catalog: Catalog, story: Story, index: int, token: str) -> None:
+    """The full-screen layout: the map behind a panel with the chapter title and its key points."""
+    chapter = story.chapters[index]
+    with st.container(key="story-map"):
+        show_map(catalog, chapter_view(story, chapter), key="story-map-chart", height=PRESENTER_MAP_HEIGHT,
+                 presenter=True)
+    with st.container(key="story-overlay"):
+        st.caption(f"{index + 1} / {len(story.chapters)} · {md(chapter.date_label)}")
+        st.markdown("# " + md(chapter.title))
+        st.markdown("\n".join(f"- {point}" for point in key_points(chapter)))
+        links = source_links(catalog, chapter_sources(chapter, catalog.events))
+        more = f" and {len(links) - MAX_OVERLAY_SOURCES} more" if len(links) > MAX_OVERLAY_SOURCES else ""
+        st.caption("Sources: " + " · ".join(links[:MAX_OVERLAY_SOURCES]) + more)
+    navigation(story, index, token)
+    controls = st.container(key="story-exit", horizontal=True)
+    controls.link_button("Speaker notes", url=_notes_url(story, chapter, token), icon=":material/speaker_notes:",
+                         help="Opens the notes in a new window; it follows this one")
+    controls.page_link(PAGE, label="Exit", icon=":material/close:",
+                       query_params={"story": story.name, "chapter": chapter.id})
+
+
+def notes(catalog: Catalog, story: Story, index: int, token: str) -> None:
+    """The speaker's window: this chapter's notes, the next chapter's title, and the same controls."""
+    chapter = story.chapters[index]
+    following = story.chapters[index + 1] if index + 1 < len(story.chapters) else None
+    with st.container(key="story-notes"):
+        st.caption(f"Speaker notes · {md(story.title)} · chapter {index + 1} of {len(story.chapters)}")
+        st.header(md(chapter.title), anchor=False)
+        st.caption(md(chapter.date_label))
+        st.markdown(chapter.notes or "*No notes for this chapter.*")
+        st.divider()
+        st.markdown(f"**Next:** {md(following.title)}" if following else "**This is the last chapter.**")
+    navigation(story, index, token)
+    with st.expander("What the audience sees"):
+        st.markdown("\n".join(f"- {point}" for point in key_points(chapter)))
+
+
+def _notes_url(story: Story, chapter: Chapter, token: str) -> str:
+    return f"story?story={story.name}&chapter={chapter.id}&notes=1&deck={token}"
