@@ -1,4 +1,4 @@
-"""The command line: ``python -m layers validate [FOLDER]`` (later: export, bench)."""
+"""The command line: ``python -m layers validate [FOLDER]``, ``export``, ``bench``."""
 
 from __future__ import annotations
 
@@ -54,6 +54,20 @@ def export(args: argparse.Namespace) -> int:
     from .export_cli import run
 
     return run(args)
+
+
+def _bench_args(parser: argparse.ArgumentParser) -> None:
+    from .bench import configure
+
+    configure(parser)
+
+
+@command("bench", _bench_args)
+def bench(args: argparse.Namespace) -> int:
+    """Benchmark load, selection, bytes sent, frame time and exports (see layers/bench.py)."""
+    from .bench import main as run_bench
+
+    return run_bench(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,298 @@
+"""``python -m layers bench``: how fast Corridor is on the real data and on 1,000 / 10,000 / 100,000 synthetic events.
+
+Each figure is the median of several runs and stands beside the naive baseline measured in the same run: a
+plain ``st.pydeck_chart`` page rebuilds and re-sends the whole pydeck spec on every slider move
+(``layers.mapspec.deck(catalog, view).to_json()``). A figure that cannot be measured is None (``null`` in JSON)
+and the reason goes to stderr. No Streamlit import here: the page-open figure imports AppTest inside its function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from . import schema
+from .catalog import Catalog, load_catalog
+from .flows import flow_table, paths, point_table
+from .mapspec import deck
+from .synthetic import SEED, write_synthetic
+from .view import View, select
+
+T = TypeVar("T")
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = ("real", "1000", "10000", "100000")
+PER_SIZE = ("load_s", "select_s", "select_naive_s", "bytes_open", "bytes_per_move", "bytes_per_move_naive",
+            "frame_ms")
+SINGLE = ("png_1080_s", "png_2160_s", "pptx_s", "page_open_s", "peak_mib")
+PARTS = ("browser", "png", "pptx", "page")
+"""Parts that can be skipped with ``--skip`` (their figures are then null)."""
+BIG = 100_000
+"""From this many events on, runs are capped (BIG_RUNS; the naive baseline: 1 run)."""
+BIG_RUNS = 2
+BENCH_VIEW = View(
+    date=dt.date(2024, 6, 30), window_days=365,
+    categories=("munitions", "missiles", "technology", "energy_food", "troops", "diplomacy"),
+    confidence=tuple(c for c in schema.CONFIDENCE if c != "claimed-by-party"),
+)
+"""The view selected at every size: a year's window, six of nine categories, four of five confidence grades."""
+EXPORT_VIEW = View(title="Corridor benchmark")
+"""The view exported as PNG: every event, the default camera (the most there is to draw)."""
+MEMORY_NOTE = "resource.getrusage(RUSAGE_SELF).ru_maxrss of the bench process (chromium not included)"
+
+
+def log(message: str) -> None:
+    """A line on stderr (progress, and why a figure is null)."""
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def median_time(work: Callable[[], T], runs: int) -> tuple[float, T]:
+    """The median wall time of ``runs`` calls of ``work`` (seconds), and the last call's result."""
+    times, result = [], None
+    for _ in range(max(1, runs)):
+        start = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result  # type: ignore[return-value]
+
+
+def select_and_flow(catalog: Catalog, view: View) -> tuple[int, int]:
+    """What the engine does for a view: select its events and build its flows and point events."""
+    events = select(catalog, view)
+    paths(catalog)
+    return len(flow_table(events)), len(point_table(catalog, events))
+
+
+def naive_spec(catalog: Catalog, view: View) -> str:
+    """The naive baseline: the whole pydeck spec rebuilt from the GeoDataFrames and serialised."""
+    return deck(catalog, view).to_json()
+
+
+def player_bytes(catalog: Catalog, view: View) -> tuple[int, int]:
+    """(bytes when the page opens, bytes per time-slider move) of the player, as ``ui/player.py`` sends them."""
+    from .payload import payload, to_json
+
+    return len(to_json(payload(catalog, view)).encode()), 0
+
+
+def frame_ms(catalog: Catalog, view: View) -> float | None:
+    """JavaScript milliseconds per animation frame of the player in headless chromium (None: not measurable)."""
+    log("frame_ms: no browser measurement wired in yet")
+    return None
+
+
+def _runs_for(n_events: int, runs: int) -> int:
+    return min(runs, BIG_RUNS) if n_events >= BIG else runs
+
+
+def measure_size(folder: Path, runs: int, skip: set[str], view: View = BENCH_VIEW) -> dict[str, float | None]:
+    """The per-size figures of one data folder."""
+    load_s, catalog = median_time(lambda: load_catalog(folder), runs)
+    if catalog.report.errors:
+        log(f"{folder}: {len(catalog.report.errors)} problem(s) while loading; measuring what loaded")
+    n = len(catalog.events)
+    runs = _runs_for(n, runs)
+    select_and_flow(catalog, view)  # warm: paths and arrays are built once per catalog, as in the app
+    select_s, (n_flows, n_points) = median_time(lambda: select_and_flow(catalog, view), max(runs, 3))
+    naive_runs = 1 if n >= BIG else runs
+    select_naive_s, spec = median_time(lambda: naive_spec(catalog, view), naive_runs)
+    log(f"{n} events: {n_flows} flows and {n_points} point events in the view; "
+        f"naive baseline {naive_runs} run(s)")
+    figures: dict[str, float | None] = {
+        "load_s": load_s, "select_s": select_s, "select_naive_s": select_naive_s,
+        "bytes_per_move_naive": len(spec.encode()),
+    }
+    del spec
+    try:
+        figures["bytes_open"], figures["bytes_per_move"] = player_bytes(catalog, view)
+    except ImportError as exc:
+        log(f"bytes_open, bytes_per_move: the player is not available ({exc})")
+        figures["bytes_open"] = figures["bytes_per_move"] = None
+    if "browser" in skip:
+        log(f"frame_ms ({n} events): skipped (--skip browser)")
+        figures["frame_ms"] = None
+    else:
+        figures["frame_ms"] = frame_ms(catalog, view)
+    return figures
+
+
+def measure_exports(catalog: Catalog, runs: int, skip: set[str]) -> dict[str, float | None]:
+    """PNG at 1080p and 2160p and the first story's PPTX deck, on ``catalog`` (the real data)."""
+    figures: dict[str, float | None] = {"png_1080_s": None, "png_2160_s": None, "pptx_s": None}
+    if "png" in skip:
+        log("png_1080_s, png_2160_s: skipped (--skip png)")
+    else:
+        from .export_static import render_map
+
+        for key, (width, height) in (("png_1080_s", (1920, 1080)), ("png_2160_s", (3840, 2160))):
+            figures[key], _ = median_time(
+                lambda w=width, h=height: render_map(catalog, EXPORT_VIEW, width=w, height=h, fmt="png"), runs)
+    if "pptx" in skip:
+        log("pptx_s: skipped (--skip pptx)")
+    elif not catalog.stories:
+        log(f"pptx_s: no story in {catalog.folder / 'stories'}")
+    else:
+        from .export_pptx import story_deck
+
+        story = next(iter(catalog.stories.values()))
+        figures["pptx_s"], _ = median_time(lambda: story_deck(catalog, story), min(runs, 3))
+    return figures
+
+
+def page_open_s(data: Path, runs: int) -> float | None:
+    """Seconds to open the app's default page (Explore) in AppTest once its caches are warm."""
+    from streamlit.testing.v1 import AppTest
+
+    previous = os.environ.get("CORRIDOR_DATA")
+    os.environ["CORRIDOR_DATA"] = str(data.resolve())
+    try:
+        def open_page() -> AppTest:
+            app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+            app.run()
+            if app.exception:
+                raise RuntimeError(f"the page raised: {app.exception[0].message}")
+            return app
+
+        open_page()  # cold: fills st.cache_resource / st.cache_data
+        seconds, _ = median_time(open_page, runs)
+        return seconds
+    finally:
+        if previous is None:
+            os.environ.pop("CORRIDOR_DATA", None)
+        else:
+            os.environ["CORRIDOR_DATA"] = previous
+
+
+def peak_mib() -> float:
+    """Peak resident memory of this process so far, in MiB (see MEMORY_NOTE)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run(data: Path, sizes: Iterable[str] = SIZES, runs: int = 5, skip: Iterable[str] = (),
+        seed: int = SEED) -> dict[str, Any]:
+    """Every figure, as the JSON object ``--json`` prints."""
+    skip = set(skip)
+    results: dict[str, Any] = {key: {} for key in PER_SIZE} | {key: None for key in SINGLE}
+    real = load_catalog(data)
+    with tempfile.TemporaryDirectory(prefix="corridor-bench-") as tmp:
+        for size in sizes:
+            folder = data if size == "real" else write_synthetic(data, Path(tmp) / size, int(size), seed, real)
+            log(f"size {size}: measuring")
+            for key, value in measure_size(folder, runs, skip).items():
+                results[key][size] = value
+            gc.collect()
+    results.update(measure_exports(real, runs, skip))
+    if "page" in skip:
+        log("page_open_s: skipped (--skip page)")
+    else:
+        try:
+            results["page_open_s"] = page_open_s(data, runs)
+        except Exception as exc:  # a broken page is a figure we could not measure, not a crash of the bench
+            log(f"page_open_s: could not open the page ({type(exc).__name__}: {exc})")
+    results["peak_mib"] = peak_mib()
+    log(f"peak_mib: {MEMORY_NOTE}")
+    return results
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "s":
+        return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+    if unit == "ms":
+        return f"{value:.2f} ms"
+    if unit == "B":
+        for scale, suffix in ((1 << 20, "MiB"), (1 << 10, "KiB")):
+            if value >= scale:
+                return f"{value / scale:.1f} {suffix}"
+        return f"{int(value)} B"
+    return f"{value:.1f} {unit}"
+
+
+def _ratio(fast: float | None, slow: float | None, kind: str) -> str:
+    if fast is None or slow is None or slow == 0:
+        return "n/a"
+    if kind == "speed-up":
+        return f"{slow / fast:.0f}x" if fast > 0 else "inf"
+    return f"{100 * fast / slow:.2f}%"
+
+
+PER_SIZE_ROWS = (
+    ("load + validate", "load_s", "s", None),
+    ("select + flows", "select_s", "s", "< 0.25 s at 100,000"),
+    ("  naive: pydeck spec + JSON", "select_naive_s", "s", None),
+    ("  speed-up over naive", ("select_s", "select_naive_s", "speed-up"), "", ">= 10x"),
+    ("bytes when the page opens", "bytes_open", "B", None),
+    ("bytes per slider move", "bytes_per_move", "B", "< 5% of naive"),
+    ("  naive: pydeck JSON per move", "bytes_per_move_naive", "B", None),
+    ("  share of naive", ("bytes_per_move", "bytes_per_move_naive", "share"), "", None),
+    ("JS per animation frame", "frame_ms", "ms", "< 1 ms at 10k, < 8 at 100k"),
+)
+SINGLE_ROWS = (
+    ("PNG 1920x1080 (real data)", "png_1080_s", "s", "< 1.5 s"),
+    ("PNG 3840x2160 (real data)", "png_2160_s", "s", "< 4 s"),
+    ("story PPTX deck (real data)", "pptx_s", "s", "< 20 s"),
+    ("open Explore (AppTest, warm)", "page_open_s", "s", "< 1 s"),
+    ("peak memory (maxrss)", "peak_mib", "MiB", None),
+)
+
+
+def table(results: dict[str, Any], runs: int) -> str:
+    """The figures as a readable table: sizes across, each figure above its naive baseline."""
+    sizes = [s for s in SIZES if any(s in results[k] for k in PER_SIZE)]
+    heads = ["real data" if s == "real" else f"{int(s):,} events" for s in sizes]
+    width = 30
+    lines = [f"Corridor benchmark: median of {runs} run(s); {BIG_RUNS} at {BIG:,} events, naive baseline 1 run there.",
+             "", f"{'':<{width}}" + "".join(f"{h:>15}" for h in heads) + "   target"]
+    for label, key, unit, target in PER_SIZE_ROWS:
+        if isinstance(key, tuple):
+            fast, slow, kind = key
+            cells = [_ratio(results[fast].get(s), results[slow].get(s), kind) for s in sizes]
+        else:
+            cells = [_number(results[key].get(s), unit) for s in sizes]
+        lines.append(f"{label:<{width}}" + "".join(f"{c:>15}" for c in cells) + (f"   {target}" if target else ""))
+    lines.append("")
+    for label, key, unit, target in SINGLE_ROWS:
+        lines.append(f"{label:<{width}}{_number(results[key], unit):>15}" + (f"   {target}" if target else ""))
+    lines.append(f"(peak memory: {MEMORY_NOTE})")
+    return "\n".join(lines)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The bench subcommand's arguments."""
+    parser.add_argument("--data", type=Path, default=ROOT / "geodata", help="the real data folder")
+    parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=SIZES, metavar="SIZE",
+                        help=f"which data to measure: {', '.join(SIZES)} (default: all)")
+    parser.add_argument("--runs", type=int, default=5, help=f"runs per figure (default 5; at most {BIG_RUNS} "
+                        f"at {BIG:,} events, 1 for the naive baseline there)")
+    parser.add_argument("--skip", nargs="+", default=[], choices=PARTS, metavar="PART",
+                        help=f"parts not to measure (their figures are null): {', '.join(PARTS)}")
+    parser.add_argument("--seed", type=int, default=SEED, help="seed of the synthetic events")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the benchmark and print the table (or, with --json, one JSON object)."""
+    if not args.data.is_dir():
+        print(f"error: {args.data} is not a folder", file=sys.stderr)
+        return 2
+    if args.runs < 1:
+        print("error: --runs must be 1 or more", file=sys.stderr)
+        return 2
+    sizes = [s for s in SIZES if s in args.sizes]
+    results = run(args.data, sizes, args.runs, args.skip, args.seed)
+    if args.json:
+        print(json.dumps(results, allow_nan=False))
+    else:
+        print(table(results, args.runs))
+    return 0
