@@ -1,14 +1,42 @@
-"""Explore: the map of the theatre with places and event flows."""
+"""Explore: filters, the animated map player, the clicked event's details and the events on the map now.
+
+The URL is the state: every run reads a View from ``st.query_params`` and writes it back, so a link reopens
+the exact view. Widgets and the player only change the URL (the player's messages are applied first thing).
+"""
 
 import streamlit as st
 
-from layers.mapspec import deck
+from layers import schema
 from layers.view import View
 from ui.data import catalog, problems_banner
+from ui.explore import (
+    PLAYER_KEY,
+    apply_player_message,
+    event_details,
+    event_list,
+    filter_controls,
+    sync_url,
+)
+from ui.player import player, player_data, view_args
 
 cat = catalog()
 problems_banner(cat)
-st.title("Russia–DPRK military cooperation since 2022")
+apply_player_message(cat, st.session_state.get(PLAYER_KEY))
 view = View.from_params(st.query_params.to_dict(), cat)
-st.pydeck_chart(deck(cat, view), height=640)
-st.caption(f"{len(cat.events)} events, {len(cat.places)} places. Boundaries: Made with Natural Earth.")
+
+st.title("Russia–DPRK military cooperation since 2022")
+view = filter_controls(cat, view)
+sync_url(view)
+
+player(player_data(cat, view), key=PLAYER_KEY, height=560, **view_args(view))
+
+left, right = st.columns([2, 3], gap="large")
+with left:
+    event_details(cat, view)
+with right:
+    event_list(cat, view)
+
+st.caption(f"{len(cat.events)} events, {len(cat.places)} places. Confidence grades: "
+           + "; ".join(f"{k}: {v}" for k, v in schema.CONFIDENCE.items()) + ".")
+
+# Exports of this view (issue 5) belong here, in the sidebar: `with st.sidebar:` download buttons of `view`.

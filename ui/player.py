@@ -1,0 +1,123 @@
+"""The map player as a Streamlit component (components.v1; its files are ``layers/player``).
+
+How the data travels: the payload (basemap, places, paths, flows, event details: ~300 KB on the real data)
+is written once per content key to ``layers/player/data/<key>.json`` and the browser fetches it from the
+component's own folder. The component's args carry only ``{"key", "url"}`` and the small view state, so a
+rerun that moves the date or the camera sends a few hundred bytes, never the data again. (Inlining the payload
+in the args re-sends all of it whenever any arg changes: Streamlit's message cache only spares an element that
+is identical to the last run's. Measured on the real data: see ``benchmarks/player_transport.py``.)
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import streamlit.components.v1 as components
+
+from layers.catalog import Catalog
+from layers.dates import day_number
+from layers.payload import VIEW_KEY, payload, payload_key, to_json
+from layers.player_assets import PLAYER_DIR, ensure_deck_bundle
+from layers.view import Camera, View
+
+DATA_DIR = PLAYER_DIR / "data"
+KEEP_FILES = 64
+"""Payload files kept in ``DATA_DIR`` (the oldest beyond this are removed when a new one is written)."""
+
+ensure_deck_bundle()
+_component = components.declare_component("corridor_player", path=str(PLAYER_DIR))
+
+
+def publish(data: dict[str, Any], folder: Path = DATA_DIR) -> dict[str, str]:
+    """Write the payload's data (its ``view`` aside) as ``<key>.json`` unless it is there; return its reference."""
+    key = payload_key(data)
+    path = folder / f"{key}.json"
+    if not path.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        body = to_json({k: v for k, v in data.items() if k != VIEW_KEY})
+        fd, tmp = tempfile.mkstemp(prefix=".payload-", suffix=".json", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(body)
+        os.replace(tmp, path)
+        _prune(folder, keep=path)
+    else:
+        os.utime(path)
+    return {"key": key, "url": f"data/{key}.json"}
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[KEEP_FILES:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
+
+
+def player_data(catalog: Catalog, view: View) -> dict[str, str]:
+    """The published reference of ``view``'s data, built once per catalog and set of filters."""
+    memo: dict[tuple, dict[str, str]] = catalog.__dict__.setdefault("_player_refs", {})
+    filters = (view.categories, view.actors, view.confidence)
+    ref = memo.get(filters)
+    if ref is None or not (DATA_DIR / f"{ref['key']}.json").is_file():
+        ref = publish(payload(catalog, view))
+        memo[filters] = ref
+    return ref
+
+
+def camera_arg(camera: Camera) -> dict[str, float]:
+    """A camera as the player's ``camera`` arg."""
+    return {"longitude": camera.longitude, "latitude": camera.latitude, "zoom": camera.zoom,
+            "pitch": camera.pitch, "bearing": camera.bearing}
+
+
+def player(data: dict[str, str], *, key: str, height: int = 560, camera: Camera | None = None,
+           date: Any = None, window: int | None = None, focus: Iterable[str] = (), selected: str | None = None,
+           presenter: bool = False, show_controls: bool = True, show_legend: bool = True,
+           show_details: bool = False, show_list: bool = False, report_keys: Sequence[str] = (),
+           transition_ms: int = 1200, speed: float | None = None, rev: int = 0, title: str = "") -> dict | None:
+    """Draw the player and return the last thing the user did in it (or None).
+
+    Args (each becomes a component arg; the browser acts on an arg only when it differs from the last render):
+      data: ``{"key", "url"}`` from :func:`player_data` / :func:`publish`. The browser fetches the data only when
+        the key differs from the one it holds; every other arg is applied to the data it has.
+      key: the Streamlit widget key (keeps one iframe alive across reruns).
+      height: map height in pixels (the controls add about 110 px below it).
+      camera: where to look; a changed camera flies there over ``transition_ms`` (0 = jump). None = the default.
+      date: the date to show (``datetime.date`` or a day number since 2022-01-01); a changed date jumps there and
+        pauses. None shows every event (the end of the timeline).
+      window: moving-window length in days; None = cumulative.
+      focus: event ids and/or category ids to highlight (the rest is dimmed); empty = no focus.
+      selected: the event id to emphasise.
+      presenter: large type for a projector.
+      show_controls / show_legend / show_details / show_list: show the time controls, the legend, the player's
+        own details panel (the Explore page shows details itself), the player's own list of visible events.
+      report_keys: keys (e.g. ``["PageDown", "PageUp", "ArrowRight", "ArrowLeft"]``) the player reports instead
+        of handling, for a presenter clicker while the map has focus.
+      speed: initial playback speed (0.5, 1, 2, 4, 8).
+      rev: change it to re-apply ``camera`` and ``date`` even when they equal the last ones (e.g. "replay").
+      title: a title drawn over the map.
+
+    Returns the browser's last message, a dict: ``id`` (unique per message: compare it with the last one you
+    handled), ``kind`` (``click``, ``pause``, ``step``, ``seek``, ``mode``, ``camera`` or ``key``), ``date`` (day
+    number shown), ``window`` (days or None), ``camera`` (dict), ``key`` (the data key), plus ``event`` (the event
+    id) for a click and ``pressed`` for a key. Nothing is sent while the animation plays.
+    """
+    if date is not None and not isinstance(date, int | float):
+        date = day_number(date)
+    return _component(
+        data=data, height=int(height), camera=camera_arg(camera) if camera else None, date=date,
+        window=int(window) if window else None, focus=list(focus), selected=selected, presenter=bool(presenter),
+        show_controls=bool(show_controls), show_legend=bool(show_legend), show_details=bool(show_details),
+        show_list=bool(show_list), report_keys=list(report_keys), transition_ms=int(transition_ms), speed=speed,
+        rev=int(rev), title=title, key=key, default=None,
+    )
+
+
+def view_args(view: View) -> dict[str, Any]:
+    """The player args that come from a View (camera, date, window, focus, selected, title)."""
+    return {"camera": view.camera, "date": view.date, "window": view.window_days, "focus": view.focus,
+            "selected": view.selected, "title": view.title}
+
