@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from . import schema
@@ -142,6 +143,11 @@ def run(args: argparse.Namespace) -> int:
         write_atomically(target, data)
     except (ExportUnavailable, OSError) as exc:
         print(f"error: could not export {args.format} to {target}: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: say so plainly, with the traceback for the report; nothing was written
+        traceback.print_exc()
+        print(f"error: could not export {args.format} ({type(exc).__name__}: {exc}); nothing was written",
+              file=sys.stderr)
         return 1
     done = time.perf_counter()
     print(f"Wrote {target} ({len(data):,} bytes) in {done - loaded:.2f} s "

@@ -15,13 +15,14 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from .catalog import Catalog
+from .dates import DateSpan
 from .export_static import render_map
 from .export_text import (
     cited_sources,
     date_stamp,
     markdown_inline,
     one_line,
-    plain,
+    paragraphs,
     shortened_list,
     source_labels,
     title_of,
@@ -38,7 +39,7 @@ MAP_H = int(MAP_W * 1080 / 1920)
 INK = RGBColor(0x1D, 0x1D, 0x1B)
 MUTED = RGBColor(0x55, 0x55, 0x4F)
 MAX_POINTS = 8
-MAX_SOURCES_LISTED = 80
+MAX_SOURCES_LISTED = 99
 
 
 def chapter_citations(catalog: Catalog, chapter: Chapter, view: View) -> pd.DataFrame:
@@ -62,12 +63,22 @@ def _text_box(slide: Any, left: int, top: int, width: int, height: int, text: st
     return box
 
 
+def _fitting_size(points: list[str], width: int, height: int) -> float:
+    """The largest font size (pt) at which the points should fit the box (average glyph ~0.52 em wide)."""
+    usable_w, usable_h = Emu(width - Inches(0.2)).pt, Emu(height - Inches(0.1)).pt
+    for size in (20, 18, 16, 14, 12, 11, 10):
+        per_line = max(1, int((usable_w - size * 1.1) / (0.52 * size)))
+        lines = sum(-(-len(p) // per_line) for p in points)
+        if lines * size * 1.2 + len(points) * size * 0.5 <= usable_h:
+            return size
+    return 9
+
+
 def _bullets(slide: Any, left: int, top: int, width: int, height: int, points: list[str]) -> None:
     """Points as real bulleted paragraphs (a '•' bullet with a hanging indent), smaller when there are many."""
     if len(points) > MAX_POINTS:
         points = [*points[: MAX_POINTS - 1], f"… and {len(points) - MAX_POINTS + 1} more points in the notes"]
-    length = sum(len(p) for p in points)
-    size = 18 if length <= 350 else 15 if length <= 650 else 12
+    size = _fitting_size(points, width, height)
     frame = slide.shapes.add_textbox(left, top, width, height).text_frame
     frame.word_wrap = True
     for n, point in enumerate(points):
@@ -98,7 +109,7 @@ def _title_slide(deck: Any, catalog: Catalog, story: Story, views: list[View]) -
     slide = deck.slides.add_slide(deck.slide_layouts[0])
     slide.shapes.title.text = one_line(story.title) or "Corridor story"
     dated = [v.date for v in views if v.date]
-    span = f"{min(dated):%d %b %Y} – {max(dated):%d %b %Y}" if dated else date_stamp(catalog, View())
+    span = DateSpan(min(dated), max(dated), "day").label() if dated else date_stamp(catalog, View())
     subtitle = slide.placeholders[1]
     subtitle.text = f"{len(views)} chapters · {span}\nMade with Corridor. {ATTRIBUTION}"
     for shape, top, height in ((slide.shapes.title, Inches(2.2), Inches(1.6)), (subtitle, Inches(4.0), Inches(1.6))):
@@ -123,42 +134,42 @@ def _chapter_slide(deck: Any, catalog: Catalog, chapter: Chapter, view: View) ->
     labels = source_labels(sources)
     footnote = shortened_list(labels, 260) if labels else "Sources: none cited for this chapter"
     _text_box(slide, MARGIN, top + MAP_H + Inches(0.2), SLIDE_W - 2 * MARGIN, Inches(0.8), footnote, 11, MUTED)
-    slide.notes_slide.notes_text_frame.text = plain(chapter.notes)
+    slide.notes_slide.notes_text_frame.text = paragraphs(chapter.notes)
     return sources
 
 
 def _sources_slide(deck: Any, sources: pd.DataFrame) -> None:
+    """Every cited source on one slide, in up to three columns, each entry linked to its URL."""
     slide = deck.slides.add_slide(deck.slide_layouts[5])
     _title(slide, "Sources")
     listed = sources.iloc[:MAX_SOURCES_LISTED]
-    columns = 2 if len(listed) > 12 else 1
-    per_column = -(-len(listed) // columns) if len(listed) else 0
-    size = 14 if per_column <= 12 else 11 if per_column <= 22 else 9 if per_column <= 32 else 7
-    width = (SLIDE_W - 2 * MARGIN - Inches(0.3) * (columns - 1)) // columns
+    columns = 1 if len(listed) <= 12 else 2 if len(listed) <= 30 else 3
+    size = 14 if columns == 1 else 11 if columns == 2 else 9 if len(listed) <= 60 else 7
+    per_column = max(1, -(-len(listed) // columns))
+    gap = Inches(0.25)
+    width = (SLIDE_W - 2 * MARGIN - gap * (columns - 1)) // columns
     for c in range(columns):
         chunk = listed.iloc[c * per_column : (c + 1) * per_column]
-        frame = slide.shapes.add_textbox(MARGIN + c * (width + Inches(0.3)), Inches(1.3), width,
-                                         SLIDE_H - Inches(1.7)).text_frame
+        frame = slide.shapes.add_textbox(MARGIN + c * (width + gap), Inches(1.3), width,
+                                         SLIDE_H - Inches(1.8)).text_frame
         frame.word_wrap = True
-        rows = list(chunk.iterrows()) or [(None, None)]
-        for n, (_, source) in enumerate(rows):
+        if chunk.empty and c == 0:
+            frame.text = "No sources cited."
+        for n, (_, source) in enumerate(chunk.iterrows()):
             paragraph = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
-            run = paragraph.add_run()
-            if source is None:
-                run.text = "No sources cited."
-                continue
+            paragraph.space_after = Pt(size * 0.3)
             title = one_line(source.get("title", ""))
+            title = title if len(title) <= 90 else title[:89] + "…"
             published = one_line(source.get("published", ""))
+            run = paragraph.add_run()
             run.text = one_line(source["outlet"]) + (f": {title}" if title else "") + \
                 (f" ({published})" if published else "")
             run.font.size, run.font.color.rgb = Pt(size), INK
-            link = paragraph.add_run()
-            link.text = f" {one_line(source['url'])}"
-            link.font.size, link.font.color.rgb = Pt(size), MUTED
-            link.hyperlink.address = one_line(source["url"])
+            run.hyperlink.address = one_line(source["url"])
     if len(sources) > len(listed):
-        _text_box(slide, MARGIN, SLIDE_H - Inches(0.4), SLIDE_W - 2 * MARGIN, Inches(0.3),
-                  f"… and {len(sources) - len(listed)} more: see the CSV export for every source.", 10, MUTED)
+        _text_box(slide, MARGIN, SLIDE_H - Inches(0.5), SLIDE_W - 2 * MARGIN, Inches(0.35),
+                  f"… and {len(sources) - len(listed)} more: the CSV export lists every source with its URL.", 10,
+                  MUTED)
 
 
 def story_deck(catalog: Catalog, story: Story, progress: Progress | None = None) -> bytes:

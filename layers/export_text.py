@@ -28,6 +28,12 @@ def one_line(text: object) -> str:
     return " ".join(plain(text).split())
 
 
+def paragraphs(text: object) -> str:
+    """``plain`` text with hard-wrapped lines joined: paragraphs (split by blank lines) one line each."""
+    blocks = (" ".join(block.split()) for block in re.split(r"\n\s*\n", plain(text)))
+    return "\n".join(block for block in blocks if block)
+
+
 def title_of(view: View) -> str:
     """The view's own title, or the product's."""
     return one_line(view.title) or DEFAULT_TITLE

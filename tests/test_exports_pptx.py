@@ -1,0 +1,88 @@
+"""A story as a PPTX deck, opened again with python-pptx: slides, maps, points, sources, speaker notes."""
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import yaml
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from layers.catalog import load_catalog
+from layers.export_pptx import story_deck
+from layers.stories import Chapter, Story
+from layers.view import Camera
+
+CHAPTERS = [
+    {"id": "ships", "title": "Ships at Rajin", "date": "2023-09-30",
+     "view": {"longitude": 131.0, "latitude": 42.5, "zoom": 5.5}, "focus": ["E001"],
+     "body": "Lead paragraph.\n\n- Containers move **by sea** from [Rajin](https://example.org)\n"
+             "  to Dunai, week after week.\n- `Hundreds` of them\n",
+     "notes": "Open on the port.\nThen the ships.\n\nSecond paragraph."},
+    {"id": "summit", "title": "The summit", "dates": ["2023-09-01", "2023-09-30"],
+     "view": {"longitude": 90.0, "latitude": 50.0, "zoom": 2.5}, "focus": ["diplomacy"],
+     "body": "Leaders *meet* at the cosmodrome.", "notes": "Mention the date."},
+]
+
+
+def write_story(folder: Path, name: str = "corridor", chapters: list | None = None) -> Path:
+    """A story file in a data folder built by tests.factory."""
+    (folder / "stories").mkdir(exist_ok=True)
+    path = folder / "stories" / f"{name}.yaml"
+    path.write_text(yaml.safe_dump({"title": "The corridor", "chapters": chapters or CHAPTERS}, sort_keys=False))
+    return path
+
+
+def open_deck(data: bytes):
+    return Presentation(io.BytesIO(data))
+
+
+def test_deck_has_title_chapters_and_sources_slides(tiny_folder: Path):
+    write_story(tiny_folder)
+    cat = load_catalog(tiny_folder)
+    assert cat.report.ok, cat.report.format()
+    calls = []
+    deck = open_deck(story_deck(cat, cat.stories["corridor"], progress=lambda done, total: calls.append((done, total))))
+    slides = list(deck.slides)
+    assert len(slides) == 1 + 2 + 1
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert slides[0].shapes.title.text == "The corridor"
+    assert slides[-1].shapes.title.text == "Sources"
+    for slide, chapter in zip(slides[1:3], CHAPTERS, strict=True):
+        assert slide.shapes.title.text == chapter["title"]
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1 and pictures[0].image.content_type == "image/png"
+        assert pictures[0].image.size == (1920, 1080)
+        assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip()
+
+
+def test_chapter_slide_points_are_plain_text_and_notes_unwrapped(tiny_folder: Path):
+    write_story(tiny_folder)
+    cat = load_catalog(tiny_folder)
+    ships = list(open_deck(story_deck(cat, cat.stories["corridor"])).slides)[1]
+    texts = [s.text_frame.text for s in ships.shapes if s.has_text_frame]
+    assert "Containers move by sea from Rajin to Dunai, week after week.\nHundreds of them" in texts
+    assert ships.notes_slide.notes_text_frame.text == "Open on the port. Then the ships.\nSecond paragraph."
+    # the footnote cites the focused event's source (E001 -> S01), not every source
+    assert "Sources: Outlet One (2023-10-17)" in texts
+
+
+def test_sources_slide_lists_every_cited_source_with_its_link(tiny_folder: Path):
+    write_story(tiny_folder)
+    cat = load_catalog(tiny_folder)
+    last = list(open_deck(story_deck(cat, cat.stories["corridor"])).slides)[-1]
+    runs = [r for s in last.shapes if s.has_text_frame for p in s.text_frame.paragraphs for r in p.runs]
+    cited = {r.text: r.hyperlink.address for r in runs if r.hyperlink.address}
+    assert cited == {"Outlet One (2023-10-17)": "https://example.org/one",
+                     "Outlet Two (2024-01)": "https://example.org/two"}
+
+
+def test_control_characters_in_text_do_not_break_the_deck(tiny):
+    day = dt.date(2023, 9, 30)
+    chapter = Chapter(id="odd", number=1, title="Bell\x07 and <b>tags</b>", body="- one\x0b\x1b[31m",
+                      start=day, end=day, camera=Camera(), notes="notes\x00 here")
+    deck = open_deck(story_deck(tiny, Story(name="odd", title="Odd\x01 story", chapters=(chapter,))))
+    slide = list(deck.slides)[1]
+    assert slide.shapes.title.text == "Bell and <b>tags</b>"
+    assert slide.notes_slide.notes_text_frame.text == "notes here"
+    assert deck.slides[0].shapes.title.text == "Odd story"

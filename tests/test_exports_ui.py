@@ -1,0 +1,83 @@
+"""The download controls as a user meets them (AppTest): pick a format, prepare, get the file."""
+
+import io
+import json
+from pathlib import Path
+
+from PIL import Image
+from pptx import Presentation
+from streamlit.testing.v1 import AppTest
+
+from tests.test_exports_pptx import write_story
+
+
+def page(folder: str, with_story: bool) -> None:
+    import datetime as dt
+
+    from layers.catalog import load_catalog
+    from layers.view import View
+    from ui.downloads import export_buttons
+
+    cat = load_catalog(folder)
+    story = cat.stories.get("corridor") if with_story else None
+    export_buttons(cat, View(date=dt.date(2023, 12, 31), title="Tiny"), story=story)
+
+
+def app(folder: Path, with_story: bool = False) -> AppTest:
+    at = AppTest.from_function(page, args=(str(folder), with_story), default_timeout=60)
+    return at.run()
+
+
+def prepare(at: AppTest, fmt: str) -> AppTest:
+    at.selectbox(key="export-format").set_value(fmt).run()
+    return at.button(key="export-prepare").click().run()
+
+
+def test_nothing_is_made_until_asked(tiny_folder: Path):
+    at = app(tiny_folder)
+    assert not at.exception
+    assert "export-prepared" not in at.session_state
+    assert not at.get("download_button")
+
+
+def test_prepare_png_then_download_it(tiny_folder: Path):
+    at = prepare(app(tiny_folder), "png")
+    assert not at.exception and not at.error
+    prepared = at.session_state["export-prepared"]
+    assert prepared.name == "Tiny-2023-12-31.png" and prepared.mime == "image/png"
+    assert Image.open(io.BytesIO(prepared.data)).size == (1920, 1080)
+    [button] = at.get("download_button")
+    assert "Tiny-2023-12-31.png" in button.proto.label
+
+
+def test_a_prepared_file_is_not_offered_for_another_format(tiny_folder: Path):
+    at = prepare(app(tiny_folder), "geojson")
+    assert [f["id"] for f in json.loads(at.session_state["export-prepared"].data)["features"]] == ["E001", "E002"]
+    at.selectbox(key="export-format").set_value("csv").run()
+    assert not at.get("download_button")
+
+
+def test_a_failing_export_shows_its_reason(tiny_folder: Path, monkeypatch):
+    from dataclasses import replace
+
+    from layers import export_formats
+
+    def broken(catalog, view):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(export_formats.VIEW_FORMATS, "csv", replace(export_formats.VIEW_FORMATS["csv"], make=broken))
+    at = prepare(app(tiny_folder), "csv")
+    assert not at.exception
+    assert "Could not make the CSV: RuntimeError: disk on fire" in at.error[0].value
+    assert "export-prepared" not in at.session_state
+    assert not at.get("download_button")
+
+
+def test_story_deck_is_prepared_with_a_progress_bar(tiny_folder: Path):
+    write_story(tiny_folder)
+    at = app(tiny_folder, with_story=True)
+    at.button(key="export-prepare-deck").click().run()
+    assert not at.exception and not at.error
+    deck = at.session_state["export-deck"]
+    assert deck.name == "corridor.pptx"
+    assert len(Presentation(io.BytesIO(deck.data)).slides) == 4

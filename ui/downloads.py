@@ -1,0 +1,110 @@
+"""Download buttons for the view on screen (maps, offline player, data) and for a whole story (PPTX).
+
+Files are made on demand, never on a rerun: the user picks a format and presses "Prepare", the file is made
+in memory (no file is written on the server, so none is ever half-written) and a download button appears
+for it. A prepared file is kept for that exact view only; change the view and it must be prepared again.
+A failure is shown with its reason. (``st.download_button(data=callable)`` is lazy too, but when the
+callable fails Streamlit shows only "Failed to generate file for download", without the reason, and
+cannot drive a progress bar.)
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from layers.catalog import Catalog
+from layers.export_formats import PPTX_MIME, VIEW_FORMATS, ExportUnavailable, Format
+from layers.export_names import safe_filename, view_stem
+from layers.view import View
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file made for one view (``signature``) in one format, held in the session until replaced."""
+
+    signature: tuple
+    name: str
+    mime: str
+    data: bytes
+
+
+def _signature(kind: str, view: View, story: Any = None) -> tuple:
+    return (kind, tuple(sorted(view.to_params().items())), view.title, getattr(story, "name", None))
+
+
+def _file_name(fmt: Format, view: View) -> str:
+    stem = view_stem(view) + ("-4k" if fmt.key == "png4k" else "")
+    return safe_filename(stem, fmt.ext)
+
+
+def _make(fmt: Format, catalog: Catalog, view: View) -> bytes | None:
+    """The file, or None after telling the user why it could not be made."""
+    try:
+        with st.spinner(f"Making the {fmt.label}…"):
+            return fmt.make(catalog, view)
+    except ExportUnavailable as exc:
+        st.info(f"{fmt.label} is not available: {exc}.")
+    except Exception as exc:  # shown to the user with its reason, logged with its traceback
+        LOG.exception("export %s failed", fmt.key)
+        st.error(f"Could not make the {fmt.label}: {type(exc).__name__}: {exc}")
+    return None
+
+
+def _view_exports(catalog: Catalog, view: View, key: str) -> None:
+    state = f"{key}-prepared"
+    left, middle, right = st.columns([3, 1.2, 3], vertical_alignment="bottom")
+    choice = left.selectbox("Format", list(VIEW_FORMATS), format_func=lambda k: VIEW_FORMATS[k].label,
+                            key=f"{key}-format")
+    fmt = VIEW_FORMATS[choice]
+    signature = _signature(fmt.key, view)
+    if middle.button("Prepare", key=f"{key}-prepare", help="Make the file for the view as it is now"):
+        data = _make(fmt, catalog, view)
+        if data is not None:
+            st.session_state[state] = Prepared(signature, _file_name(fmt, view), fmt.mime, data)
+    prepared = st.session_state.get(state)
+    if isinstance(prepared, Prepared) and prepared.signature == signature:
+        right.download_button(f"Download {prepared.name}", prepared.data, file_name=prepared.name,
+                              mime=prepared.mime, key=f"{key}-download", icon=":material/download:",
+                              type="primary", on_click="ignore")
+
+
+def _story_export(catalog: Catalog, story: Any, key: str) -> None:
+    from layers.export_pptx import story_deck
+
+    state = f"{key}-deck"
+    signature = _signature("pptx", View(), story)
+    name = safe_filename(getattr(story, "name", "") or story.title, "pptx")
+    if st.button(f"Prepare the story deck (PPTX, {len(story.chapters)} chapters)", key=f"{key}-prepare-deck"):
+        bar = st.progress(0.0, text="Drawing the chapter maps…")
+        try:
+            data = story_deck(catalog, story, progress=lambda done, total: bar.progress(
+                done / total, text=f"Slide {done} of {total}"))
+        except Exception as exc:  # shown to the user with its reason, logged with its traceback
+            LOG.exception("story deck failed")
+            bar.empty()
+            st.error(f"Could not make the story deck: {type(exc).__name__}: {exc}")
+        else:
+            bar.empty()
+            st.session_state[state] = Prepared(signature, name, PPTX_MIME, data)
+    prepared = st.session_state.get(state)
+    if isinstance(prepared, Prepared) and prepared.signature == signature:
+        st.download_button(f"Download {prepared.name}", prepared.data, file_name=prepared.name, mime=prepared.mime,
+                           key=f"{key}-download-deck", icon=":material/download:", type="primary",
+                           on_click="ignore")
+
+
+def export_buttons(catalog: Catalog, view: View, *, story: Any = None, key: str = "export") -> None:
+    """Export controls for ``view`` (PNG 1080p and 4K, SVG, PDF, HTML, GeoJSON, CSV) and, given a story
+    (a ``layers.stories.Story``), its PPTX deck; ``key`` keeps two sets on one page apart."""
+    with st.expander("Export: maps, offline player, data" + (", slides" if story is not None else ""),
+                     icon=":material/download:"):
+        st.caption("Every file shows the view on screen: its date, window, filters, camera and focus.")
+        _view_exports(catalog, view, key)
+        if story is not None:
+            _story_export(catalog, story, key)
