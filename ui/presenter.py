@@ -31,24 +31,28 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 footer { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
 [data-testid="stAppViewContainer"] { overflow: hidden; }
-.st-key-story-map { position: fixed; inset: 0; z-index: 0; }
-.st-key-story-map > div, .st-key-story-map iframe { width: 100vw !important; height: 100vh !important; }
+.st-key-story-map { position: fixed; top: 0; bottom: 0; left: 36vw; right: 0; z-index: 0; }
+.st-key-story-map [data-testid="stElementContainer"], .st-key-story-map [data-testid="stDeckGlJsonChart"],
+.st-key-story-map iframe { width: 64vw !important; height: 100vh !important; }
 .st-key-story-overlay {
-  position: fixed; top: 2.5vh; left: 2vw; z-index: 10; width: min(44rem, 46vw); max-height: 78vh;
-  overflow: auto; padding: 1.4rem 1.8rem; border-radius: 0.8rem;
-  background: rgba(255, 255, 255, 0.9); box-shadow: 0 0.3rem 1.2rem rgba(0, 0, 0, 0.25);
+  position: fixed; top: 0; bottom: 0; left: 0; z-index: 10; width: 36vw; overflow: auto;
+  padding: 3vh 2.2vw 12vh 2.2vw; background: rgba(255, 255, 255, 0.97);
+  box-shadow: 0.2rem 0 1rem rgba(0, 0, 0, 0.18);
 }
-.st-key-story-overlay h1 { font-size: clamp(1.8rem, 3.2vw, 3.2rem); line-height: 1.12; padding: 0 0 0.4rem 0; }
-.st-key-story-overlay p, .st-key-story-overlay li { font-size: clamp(1.05rem, 1.55vw, 1.6rem); line-height: 1.35; }
-.st-key-story-overlay [data-testid="stCaptionContainer"] p { font-size: clamp(0.9rem, 1.1vw, 1.2rem); }
+.st-key-story-overlay h1 { font-size: clamp(1.8rem, 3vw, 3.4rem); line-height: 1.12; padding: 0 0 0.4rem 0; }
+.st-key-story-overlay p, .st-key-story-overlay li { font-size: clamp(1.05rem, 1.5vw, 1.7rem); line-height: 1.35; }
+.st-key-story-overlay [data-testid="stCaptionContainer"] p { font-size: clamp(0.85rem, 0.95vw, 1.1rem); }
 .st-key-story-controls {
-  position: fixed; right: 1.5vw; bottom: 2vh; z-index: 10; width: auto; padding: 0.5rem 0.8rem;
-  border-radius: 0.6rem; background: rgba(255, 255, 255, 0.85);
+  position: fixed; left: 2.2vw; bottom: 2.5vh; z-index: 11; width: auto; padding: 0.4rem 0.6rem;
+  border-radius: 0.6rem; background: rgba(255, 255, 255, 0.97);
 }
+.st-key-story-exit { position: fixed; top: 1.5vh; right: 1.2vw; z-index: 11; width: auto; opacity: 0.75; }
+.st-key-story-exit:hover { opacity: 1; }
 .st-key-story-keys { display: none !important; }
 </style>
 """
-"""Presenter mode's stylesheet: hides Streamlit's header, toolbar and sidebar; the map fills the window."""
+"""Presenter mode's stylesheet: hides Streamlit's header, toolbar and sidebar; the chapter in a panel on the left,
+the map filling the rest of the window (so the camera's centre is the centre of what the audience sees)."""
 
 READING_CSS = """
 <style>
