@@ -10,7 +10,13 @@ import streamlit as st
 
 from layers.catalog import Catalog, load_catalog
 
-DATA_DIR = Path(os.environ.get("CORRIDOR_DATA", Path(__file__).resolve().parent.parent / "geodata"))
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+DATA_DIR = Path(os.environ.get("CORRIDOR_DATA", DEFAULT_DATA_DIR))
+
+
+def data_dir() -> Path:
+    """The data folder: ``$CORRIDOR_DATA`` when set (read at each call, so a test can switch it), else geodata/."""
+    return Path(os.environ.get("CORRIDOR_DATA", DEFAULT_DATA_DIR))
 
 
 def fingerprint(folder: Path) -> str:
@@ -28,8 +34,9 @@ def _load(folder: str, key: str) -> Catalog:
     return load_catalog(folder)
 
 
-def catalog(folder: Path = DATA_DIR) -> Catalog:
-    """The checked catalog of ``folder`` (read-only: never mutate what this returns)."""
+def catalog(folder: Path | None = None) -> Catalog:
+    """The checked catalog of ``folder`` (default: :func:`data_dir`); read-only: never mutate what this returns."""
+    folder = data_dir() if folder is None else folder
     return _load(str(folder), fingerprint(folder))
 
 
