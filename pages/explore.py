@@ -9,6 +9,7 @@ import streamlit as st
 from layers import schema
 from layers.view import View
 from ui.data import catalog, problems_banner
+from ui.downloads import export_buttons
 from ui.explore import (
     PLAYER_KEY,
     apply_player_message,
@@ -39,4 +40,5 @@ with right:
 st.caption(f"{len(cat.events)} events, {len(cat.places)} places. Confidence grades: "
            + "; ".join(f"{k}: {v}" for k, v in schema.CONFIDENCE.items()) + ".")
 
-# Exports of this view (issue 5) belong here, in the sidebar: `with st.sidebar:` download buttons of `view`.
+with st.sidebar:
+    export_buttons(cat, view)  # exports of this view (issue 5)

@@ -58,20 +58,19 @@ def _make(fmt: Format, catalog: Catalog, view: View) -> bytes | None:
 
 def _view_exports(catalog: Catalog, view: View, key: str) -> None:
     state = f"{key}-prepared"
-    left, middle, right = st.columns([3, 1.2, 3], vertical_alignment="bottom")
-    choice = left.selectbox("Format", list(VIEW_FORMATS), format_func=lambda k: VIEW_FORMATS[k].label,
-                            key=f"{key}-format")
+    choice = st.selectbox("Format", list(VIEW_FORMATS), format_func=lambda k: VIEW_FORMATS[k].label,
+                          key=f"{key}-format")
     fmt = VIEW_FORMATS[choice]
     signature = _signature(fmt.key, view)
-    if middle.button("Prepare", key=f"{key}-prepare", help="Make the file for the view as it is now"):
+    if st.button("Prepare", key=f"{key}-prepare", help="Make the file for the view as it is now"):
         data = _make(fmt, catalog, view)
         if data is not None:
             st.session_state[state] = Prepared(signature, _file_name(fmt, view), fmt.mime, data)
     prepared = st.session_state.get(state)
     if isinstance(prepared, Prepared) and prepared.signature == signature:
-        right.download_button(f"Download {prepared.name}", prepared.data, file_name=prepared.name,
-                              mime=prepared.mime, key=f"{key}-download", icon=":material/download:",
-                              type="primary", on_click="ignore")
+        st.download_button(f"Download {prepared.name}", prepared.data, file_name=prepared.name,
+                           mime=prepared.mime, key=f"{key}-download", icon=":material/download:",
+                           type="primary", on_click="ignore")
 
 
 def _story_export(catalog: Catalog, story: Any, key: str) -> None:
