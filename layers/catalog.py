@@ -126,7 +126,11 @@ CLAIM_COLUMNS = (
 
 @dataclass(frozen=True)
 class EventArrays:
-    """Event columns as numpy arrays (row order = ``Catalog.events``)."""
+    """Event columns as numpy arrays (row order = ``Catalog.events``).
+
+    ``category`` and ``confidence`` are int8 codes: positions in ``schema.CATEGORIES`` / ``schema.CONFIDENCE``
+    (-1 for a value outside them), so that filtering is a table lookup, not a comparison of strings.
+    """
 
     start: np.ndarray
     end: np.ndarray
@@ -166,8 +170,8 @@ class Catalog:
         return EventArrays(
             start=ev["start_day"].to_numpy(np.int32),
             end=ev["end_day"].to_numpy(np.int32),
-            category=ev["category"].to_numpy(object),
-            confidence=ev["confidence"].to_numpy(object),
+            category=pd.Categorical(ev["category"], categories=list(schema.CATEGORIES)).codes.astype(np.int8),
+            confidence=pd.Categorical(ev["confidence"], categories=list(schema.CONFIDENCE)).codes.astype(np.int8),
             actor_rows={a: np.asarray(r, dtype=np.int64) for a, r in actor_rows.items()},
         )
 

@@ -107,14 +107,20 @@ class View:
         return view
 
 
+def _allowed(codes: np.ndarray, vocabulary: Mapping[str, str], wanted: tuple[str, ...]) -> np.ndarray:
+    """Which ``codes`` (positions in ``vocabulary``, -1 for none) name a wanted value: one table lookup."""
+    table = np.array([name in wanted for name in vocabulary] + [False])
+    return table[codes]
+
+
 def filter_mask(catalog: Catalog, view: View) -> np.ndarray:
     """Which events pass the category, actor and confidence filters (time aside)."""
     arrays = catalog.arrays
     mask = np.ones(len(arrays.start), dtype=bool)
     if view.categories:
-        mask &= np.isin(arrays.category, list(view.categories))
+        mask &= _allowed(arrays.category, schema.CATEGORIES, view.categories)
     if view.confidence:
-        mask &= np.isin(arrays.confidence, list(view.confidence))
+        mask &= _allowed(arrays.confidence, schema.CONFIDENCE, view.confidence)
     if view.actors:
         hit = np.zeros_like(mask)
         for actor in view.actors:
