@@ -35,7 +35,7 @@ def show_event(event_id: str) -> None:
     left, right = st.columns([2, 3])
     with left:
         view = View(selected=event_id, focus=(event_id,), camera=event_camera(cat, event))
-        show_map(cat, view, key="evidence-map", height=360)
+        show_map(cat, view, key="evidence-player", height=360, controls=False)
     with right:
         st.subheader(f"{event_id}: {md(event['title'])}", anchor=False)
         facts = [

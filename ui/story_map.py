@@ -1,14 +1,34 @@
-"""The map of the Story and Evidence pages: one call, whatever draws it."""
+"""The map of the Story and Evidence pages: the browser player, given a View.
+
+The player's data is published once per catalog (a chapter view has no filters, so every chapter shares it);
+moving between chapters sends only the camera, date, window and focus.
+"""
 
 from __future__ import annotations
 
-import streamlit as st
+from typing import Any
 
 from layers.catalog import Catalog
-from layers.mapspec import deck
 from layers.view import View
+from ui.player import player, player_data, view_args
+
+CHAPTER_KEYS = ("PageDown", "PageUp", "ArrowRight", "ArrowLeft")
+"""Keys the player hands back to the Story page while the map has the focus (a clicker sends PageDown/PageUp)."""
+NEXT_KEYS = {"PageDown", "ArrowRight"}
 
 
-def show_map(catalog: Catalog, view: View, *, key: str, height: int, presenter: bool = False) -> None:
-    """Draw ``view``: its camera, its date and its focus (the server-side pydeck map)."""
-    st.pydeck_chart(deck(catalog, view), height=height, key=key)
+def show_map(catalog: Catalog, view: View, *, key: str, height: int, presenter: bool = False,
+             controls: bool = True, chapter_keys: bool = False) -> dict[str, Any] | None:
+    """Draw ``view`` (camera, date, window, focus, selection) in the player; return its last message."""
+    args = {**view_args(view), "title": ""}
+    return player(player_data(catalog, view), key=key, height=height, presenter=presenter, show_controls=controls,
+                  report_keys=CHAPTER_KEYS if chapter_keys else (), **args)
+
+
+def chapter_step(message: dict[str, Any] | None, handled: set[str]) -> int:
+    """+1 or -1 for a chapter key the player reported and nobody handled yet (its id is then added), else 0."""
+    if not message or message.get("kind") != "key" or message.get("id") in handled:
+        return 0
+    handled.add(str(message.get("id")))
+    pressed = message.get("pressed")
+    return 1 if pressed in NEXT_KEYS else -1 if pressed in CHAPTER_KEYS else 0

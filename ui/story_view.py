@@ -11,10 +11,12 @@ from layers.stories import Chapter, Story, chapter_sources, chapter_view, key_po
 from layers.view import View, focus_mask, select
 from ui.citations import CONFIDENCE_LABELS, event_heading, md, source_links
 from ui.presenter import moved
-from ui.story_map import show_map
+from ui.story_map import chapter_step, show_map
 
-READING_MAP_HEIGHT = 600
+READING_MAP_HEIGHT = 560
 PRESENTER_MAP_HEIGHT = 1080
+"""The player's map height in presenter mode (a full-HD projector); the stylesheet stretches its frame."""
+PLAYER_KEY = "story-player"
 MAX_OVERLAY_SOURCES = 6
 PAGE = "pages/story.py"
 
@@ -23,6 +25,12 @@ def chapter_events(catalog: Catalog, view: View) -> pd.DataFrame:
     """The events a chapter highlights that are on its map, in date order."""
     events = select(catalog, view)
     return events[focus_mask(events, view)] if view.focus else events.iloc[0:0]
+
+
+def key_step() -> int:
+    """+1 / -1 when the player reported a chapter key (the map had the focus) since the last run, else 0."""
+    handled = st.session_state.setdefault("story-player-keys", set())
+    return chapter_step(st.session_state.get(PLAYER_KEY), handled)
 
 
 def go(story: str, chapter: str, token: str | None) -> None:
@@ -71,7 +79,7 @@ def reading(catalog: Catalog, story: Story, index: int) -> None:
         st.caption(md(story.summary))
     left, right = st.columns([3, 2], gap="medium")
     with left, st.container(key="story-map"):
-        show_map(catalog, view, key="story-map-chart", height=READING_MAP_HEIGHT)
+        show_map(catalog, view, key=PLAYER_KEY, height=READING_MAP_HEIGHT, chapter_keys=True)
     with right:
         st.progress((index + 1) / len(story.chapters), text=f"Chapter {index + 1} of {len(story.chapters)}")
         st.header(md(chapter.title), anchor=False)
@@ -98,8 +106,8 @@ def presenting(catalog: Catalog, story: Story, index: int, token: str) -> None:
     """The full-screen layout: the map behind a panel with the chapter title and its key points."""
     chapter = story.chapters[index]
     with st.container(key="story-map"):
-        show_map(catalog, chapter_view(story, chapter), key="story-map-chart", height=PRESENTER_MAP_HEIGHT,
-                 presenter=True)
+        show_map(catalog, chapter_view(story, chapter), key=PLAYER_KEY, height=PRESENTER_MAP_HEIGHT,
+                 presenter=True, controls=False, chapter_keys=True)
     with st.container(key="story-overlay"):
         st.caption(f"{index + 1} / {len(story.chapters)} · {md(chapter.date_label)}")
         st.markdown("# " + md(chapter.title))
