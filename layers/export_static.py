@@ -241,7 +241,8 @@ class _Painter:
                             linewidths=pt(2.5 if chosen else 1.2), zorder=z + 1)
 
     def _places(self) -> None:
-        """A dot for every place in the frame; labels for the places the shown events use, no two overlapping."""
+        """A dot for every place in the frame; labels, no two overlapping: first the places the shown events
+        use, then capitals, then the rest as room allows."""
         places = _projected_places(self.catalog)
         f = self.frame
         inside = places[(places["x"] > f.x0) & (places["x"] < f.x1) & (places["y"] > f.y0) & (places["y"] < f.y1)]
@@ -253,9 +254,9 @@ class _Painter:
         ranked = pd.concat([ev.loc[ev["id"] == self.view.selected, ["origin", "destination"]],
                             ev.loc[ev["id"].isin(self.focused), ["origin", "destination"]],
                             ev[["origin", "destination"]]])
-        wanted = [p for p in dict.fromkeys(ranked.to_numpy().ravel()) if p and p in inside.index]
-        if not wanted:
-            wanted = list(inside.index[inside["kind"] == "capital"])
+        used = [p for p in dict.fromkeys(ranked.to_numpy().ravel()) if p and p in inside.index]
+        capitals = list(inside.index[inside["kind"] == "capital"])
+        wanted = list(dict.fromkeys([*used, *capitals, *inside.index]))
         size = 15.0
         taken: list[tuple[float, float, float, float]] = []
         for pid in wanted:
@@ -284,17 +285,23 @@ class _Painter:
         self.ax.add_artist(box)
 
     def _legend(self) -> None:
+        """The categories on the map, then only the line and marker kinds it uses."""
         shown = [c for c in schema.CATEGORIES if c in set(self.events["category"])]
         handles = [Line2D([], [], color=CATEGORY_COLORS[c], linewidth=pt(5), label=schema.CATEGORIES[c])
                    for c in shown]
         grey = BASEMAP["label"]
-        handles += [
-            Line2D([], [], color=grey, linewidth=pt(3), label="Route as sourced"),
-            Line2D([], [], color=grey, linewidth=pt(3), linestyle=(0, (4, 2.5)), label="Schematic route or arc"),
-            Line2D([], [], color=grey, linestyle="none", marker="o", markersize=pt(12), markeredgecolor="white",
-                   label="Event at a place"),
-        ]
-        if self.view.focus:
+        flows = flow_table(self.events)
+        schematic = {key: path.schematic for key, path in paths(self.catalog).items()}
+        kinds = {schematic[key] for key in flows["path"]}
+        if False in kinds:
+            handles.append(Line2D([], [], color=grey, linewidth=pt(3), label="Route as sourced"))
+        if True in kinds:
+            handles.append(Line2D([], [], color=grey, linewidth=pt(3), linestyle=(0, (4, 2.5)),
+                                  label="Schematic route or arc"))
+        if len(flows) < len(self.events):
+            handles.append(Line2D([], [], color=grey, linestyle="none", marker="o", markersize=pt(12),
+                                  markeredgecolor="white", label="Event at a place"))
+        if self.view.focus and len(self.focused) < len(self.events):
             handles.append(Line2D([], [], color=grey, alpha=DIMMED_ALPHA, linewidth=pt(5),
                                   label="Not in focus (dimmed)"))
         legend = self.ax.legend(handles=handles, loc="upper right", fontsize=pt(16), framealpha=0.88,
