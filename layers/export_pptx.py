@@ -165,7 +165,9 @@ def _sources_slide(deck: Any, sources: pd.DataFrame) -> None:
             run.text = one_line(source["outlet"]) + (f": {title}" if title else "") + \
                 (f" ({published})" if published else "")
             run.font.size, run.font.color.rgb = Pt(size), INK
-            run.hyperlink.address = one_line(source["url"])
+            url = one_line(source["url"])
+            if url.lower().startswith(("https://", "http://")):  # the loader allows no other; never a script link
+                run.hyperlink.address = url
     if len(sources) > len(listed):
         _text_box(slide, MARGIN, SLIDE_H - Inches(0.5), SLIDE_W - 2 * MARGIN, Inches(0.35),
                   f"… and {len(sources) - len(listed)} more: the CSV export lists every source with its URL.", 10,

@@ -57,6 +57,21 @@ def test_a_category_filtered_out_is_not_drawn(tiny):
     assert not has_colour(pixels, CATEGORY_COLORS["diplomacy"], tolerance=4)
 
 
+def colour_share(pixels: np.ndarray, hex_color: str, tolerance: int = 12) -> float:
+    """The share of the map below the title and legend (top 300 rows) in this colour."""
+    target = np.array(rgb(hex_color)[:3])
+    return float((np.abs(pixels[300:].astype(int) - target).max(axis=2) <= tolerance).mean())
+
+
+def test_focus_dims_the_rest_and_the_selected_event_stands_out(tiny):
+    plain = colour_share(png_pixels(render_map(tiny, VIEW)), CATEGORY_COLORS["diplomacy"])
+    dimmed = colour_share(png_pixels(render_map(tiny, VIEW.with_(focus=("E001",)))), CATEGORY_COLORS["diplomacy"])
+    chosen = colour_share(png_pixels(render_map(tiny, VIEW.with_(focus=("E001",), selected="E002"))),
+                          CATEGORY_COLORS["diplomacy"])
+    assert plain > 0 and dimmed < plain / 10, "an event out of focus keeps its full colour"
+    assert chosen > plain, "the selected event is not drawn wider than the others"
+
+
 def test_the_extent_follows_deck_gl_zoom():
     # At zoom z deck.gl draws the whole world 512 * 2**z px wide.
     frame = mercator_frame(Camera(longitude=0, latitude=0, zoom=1), 1024, 1024)
