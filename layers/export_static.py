@@ -84,25 +84,33 @@ def _cached(catalog: Catalog, key: str, build: Callable[[], T]) -> T:
     return catalog.__dict__[key]
 
 
-def _basemap(catalog: Catalog) -> MplPath:
-    """Every country outline in EPSG:3857 as one compound path, built once per catalog."""
+def _projected_countries(catalog: Catalog) -> np.ndarray:
+    """The country shapes in EPSG:3857 (cut to Mercator's latitude range), projected once per catalog."""
 
-    def build() -> MplPath:
+    def build() -> np.ndarray:
         world = shapely.box(-180.0, -MAX_LAT, 180.0, MAX_LAT)
         geoms = shapely.intersection(catalog.countries.geometry.to_numpy(), world)
-        rings = shapely.get_rings(shapely.get_parts(geoms[~shapely.is_empty(geoms)]))
-        coords, index = shapely.get_coordinates(rings, return_index=True)
-        if not len(coords):
-            return MplPath(np.zeros((0, 2)))
-        x, y = TO_MERCATOR.transform(coords[:, 0], coords[:, 1])
-        codes = np.full(len(coords), MplPath.LINETO, dtype=np.uint8)
-        first = np.r_[True, index[1:] != index[:-1]]
-        last = np.r_[index[1:] != index[:-1], True]
-        codes[first] = MplPath.MOVETO
-        codes[last] = MplPath.CLOSEPOLY
-        return MplPath(np.column_stack([x, y]), codes)
+        geoms = geoms[~shapely.is_empty(geoms)]
+        return shapely.transform(geoms, lambda xy: np.column_stack(TO_MERCATOR.transform(xy[:, 0], xy[:, 1])))
 
-    return _cached(catalog, "_export_basemap", build)
+    return _cached(catalog, "_export_countries", build)
+
+
+def _basemap(catalog: Catalog, frame: Frame) -> MplPath:
+    """The countries within the frame (and a margin, so the cut edges stay out of sight) as one compound path:
+    vector files then hold only what is seen."""
+    margin = 0.05 * (frame.x1 - frame.x0)
+    geoms = shapely.clip_by_rect(_projected_countries(catalog), frame.x0 - margin, frame.y0 - margin,
+                                 frame.x1 + margin, frame.y1 + margin)
+    parts = shapely.get_parts(geoms[~shapely.is_empty(geoms)])
+    rings = shapely.get_rings(parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON])
+    coords, index = shapely.get_coordinates(rings, return_index=True)
+    if not len(coords):
+        return MplPath(np.zeros((0, 2)))
+    codes = np.full(len(coords), MplPath.LINETO, dtype=np.uint8)
+    codes[np.r_[True, index[1:] != index[:-1]]] = MplPath.MOVETO
+    codes[np.r_[index[1:] != index[:-1], True]] = MplPath.CLOSEPOLY
+    return MplPath(coords, codes)
 
 
 def _projected_paths(catalog: Catalog) -> dict[str, np.ndarray]:
@@ -177,7 +185,7 @@ class _Painter:
         ax.set_autoscale_on(False)
         # add_artist, not add_patch: the limits are fixed, and updating them walks every basemap vertex (2 s)
         ax.add_artist(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor=BASEMAP["water"], zorder=0))
-        ax.add_artist(PathPatch(_basemap(self.catalog), facecolor=BASEMAP["land"], edgecolor=BASEMAP["border"],
+        ax.add_artist(PathPatch(_basemap(self.catalog, f), facecolor=BASEMAP["land"], edgecolor=BASEMAP["border"],
                                 linewidth=pt(0.8), zorder=1, transform=ax.transData))
         self._flows()
         self._points()
