@@ -81,3 +81,20 @@ def test_story_deck_is_prepared_with_a_progress_bar(tiny_folder: Path):
     deck = at.session_state["export-deck"]
     assert deck.name == "corridor.pptx"
     assert len(Presentation(io.BytesIO(deck.data)).slides) == 4
+
+
+def test_explore_page_exports_the_view_in_its_url(tiny_folder: Path, monkeypatch):
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("CORRIDOR_DATA", str(tiny_folder))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["t"] = "2023-12-31"
+    at.query_params["cat"] = "diplomacy"
+    at.run()
+    assert not at.exception, at.exception
+    at.sidebar.selectbox(key="export-format").set_value("geojson").run()
+    at.sidebar.button(key="export-prepare").click().run()
+    assert not at.exception and not at.error
+    doc = json.loads(at.session_state["export-prepared"].data)
+    assert [f["id"] for f in doc["features"]] == ["E002"]
+    assert doc["view"]["t"] == "2023-12-31" and doc["view"]["cat"] == "diplomacy"
