@@ -153,6 +153,8 @@ class Catalog:
     seed_claims: pd.DataFrame
     report: Report
     stories: dict[str, Any] = field(default_factory=dict)
+    overlays: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    """Extra layers a user uploaded for their session only (name -> features with a ``text`` column)."""
 
     @cached_property
     def actors(self) -> list[str]:
@@ -192,12 +194,18 @@ def _features(path: Path, report: Report, types: tuple[str, ...], columns: tuple
             report.reject(path.name, "", "", None, f"the file to exist (looked for {path})")
         empty = {c.name: [] for c in columns} | {"where": []}
         return gpd.GeoDataFrame(empty, geometry=[], crs=WGS84)
-    obj = read_json(path, report, limits)
-    feats = read_features(obj, path.name, report, types, limits) if obj is not None else []
-    feats = [f for f in feats if not _nested_property(path.name, f[0], f[1], columns, report)]
+    return features_frame(read_json(path, report, limits), path.name, report, types, columns, limits, id_column)
+
+
+def features_frame(obj: object | None, name: str, report: Report, types: tuple[str, ...],
+                   columns: tuple[Column, ...], limits: Limits = DEFAULT_LIMITS,
+                   id_column: str | None = "id") -> gpd.GeoDataFrame:
+    """The good features of parsed GeoJSON ``obj`` (None: the file could not be read) with checked properties."""
+    feats = read_features(obj, name, report, types, limits) if obj is not None else []
+    feats = [f for f in feats if not _nested_property(name, f[0], f[1], columns, report)]
     rows = [(f"feature {i}", {k: _cell(v) for k, v in props.items()}) for i, props, _ in feats]
     geoms = {f"feature {i}": g for i, _, g in feats}
-    checked = check_rows(path.name, rows, columns, report, id_column)
+    checked = check_rows(name, rows, columns, report, id_column)
     data = [values for _, values in checked]
     frame = pd.DataFrame(data, columns=[c.name for c in columns])
     frame["where"] = [where for where, _ in checked]
@@ -227,7 +235,7 @@ def _near(outlines: list[Any], point: Point) -> bool:
 
 
 def _check_places_in_countries(places: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
-                               report: Report) -> gpd.GeoDataFrame:
+                               report: Report, name: str = "places.geojson") -> gpd.GeoDataFrame:
     """A place must lie in (or near) its country; a point that fits only when swapped is an error."""
     if places.empty or countries.empty:
         return places
@@ -244,11 +252,11 @@ def _check_places_in_countries(places: gpd.GeoDataFrame, countries: gpd.GeoDataF
             continue
         swapped = Point(geom.y, geom.x)
         if -180 <= geom.y <= 180 and -90 <= geom.x <= 90 and _near(shapes, swapped):
-            report.add("places.geojson", where, "geometry.coordinates", [geom.x, geom.y],
+            report.add(name, where, "geometry.coordinates", [geom.x, geom.y],
                        f"[longitude, latitude] order: place {pid} falls in {code} only when swapped")
             keep.append(False)
         else:
-            report.add("places.geojson", where, "geometry.coordinates", [geom.x, geom.y],
+            report.add(name, where, "geometry.coordinates", [geom.x, geom.y],
                        f"a point in or near its country {code}; check the coordinate", "warning")
             keep.append(True)
     return places[keep]
@@ -264,13 +272,13 @@ def _set_aside(report: Report, file: str, wheres: list[str], what: str, unread: 
                    "warning")
 
 
-def _events(rows: list[Row], places: set[str] | None, sources: set[str] | None, report: Report) -> pd.DataFrame:
+def _events(rows: list[Row], places: set[str] | None, sources: set[str] | None, report: Report,
+            name: str = "events.csv") -> pd.DataFrame:
     """Events with their date intervals, set aside when a date or a reference is wrong.
 
     ``places`` or ``sources`` is None when that file could not be read: the events that need it are then
     set aside with one warning, not an error each.
     """
-    name = "events.csv"
     records = []
     orphans: list[str] = []
     for where, row in rows:
@@ -307,7 +315,7 @@ def _events(rows: list[Row], places: set[str] | None, sources: set[str] | None, 
     return frame.sort_values(["start_day", "id"], kind="stable").reset_index(drop=True)
 
 
-def _sources(rows: list[Row], report: Report) -> pd.DataFrame:
+def _sources(rows: list[Row], report: Report, name: str = "sources.csv") -> pd.DataFrame:
     from .dates import parse_partial
 
     records = []
@@ -316,7 +324,7 @@ def _sources(rows: list[Row], report: Report) -> pd.DataFrame:
             try:
                 parse_partial(row["published"])
             except DateError as exc:
-                report.add("sources.csv", where, "published", row["published"], str(exc))
+                report.add(name, where, "published", row["published"], str(exc))
                 continue
         records.append({**row, "where": where})
     return pd.DataFrame(records, columns=[c.name for c in SOURCE_COLUMNS] + ["where"])
