@@ -19,8 +19,10 @@ from ui.explore import (
     sync_url,
 )
 from ui.player import player, player_data, view_args
+from ui.uploads import session_catalog, upload_panel
 
-cat = catalog()
+shipped = catalog()
+cat = session_catalog(shipped)  # the shipped data plus this session's uploads, if any
 problems_banner(cat)
 apply_player_message(cat, st.session_state.get(PLAYER_KEY))
 view = View.from_params(st.query_params.to_dict(), cat)
@@ -42,3 +44,4 @@ st.caption(f"{len(cat.events)} events, {len(cat.places)} places. Confidence grad
 
 with st.sidebar:
     export_buttons(cat, view)  # exports of this view (issue 5)
+    upload_panel(shipped)  # bring your own data, this session only (issue 6)
