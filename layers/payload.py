@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from . import schema
 from .catalog import Catalog
@@ -130,6 +131,17 @@ def _view(view: View) -> dict[str, Any]:
     }
 
 
+def _overlays(catalog: Catalog) -> dict:
+    """A session's uploaded layers as one FeatureCollection; each feature's properties are its ``layer`` name and
+    its ``text`` (shown as plain text in the tooltip)."""
+    features = []
+    for name, frame in catalog.overlays.items():
+        for text, geom in zip(frame["text"], frame.geometry, strict=True):
+            features.append({"type": "Feature", "properties": {"layer": name, "text": text},
+                             "geometry": _round_geojson(json.loads(shapely.to_geojson(geom)), COORD_DIGITS)})
+    return {"type": "FeatureCollection", "features": features}
+
+
 def payload(catalog: Catalog, view: View) -> dict[str, Any]:
     """Everything the player draws for ``view``'s filters; the view's time, camera and focus go in ``view``."""
     events = catalog.events[filter_mask(catalog, view)]
@@ -145,7 +157,7 @@ def payload(catalog: Catalog, view: View) -> dict[str, Any]:
     points = point_table(catalog, events)
     place_index = {pid: i for i, pid in enumerate(catalog.places["id"])}
     first, last = catalog.time_range
-    return {
+    data = {
         "version": PAYLOAD_VERSION,
         "epoch": EPOCH.isoformat(),
         "range": [day_number(first), day_number(last) + 1],
@@ -172,6 +184,9 @@ def payload(catalog: Catalog, view: View) -> dict[str, Any]:
                   "basemap": BASEMAP, "attribution": ATTRIBUTION},
         VIEW_KEY: _view(view),
     }
+    if catalog.overlays:  # uploaded layers (this session only): the key stays absent without them
+        data["overlays"] = _overlays(catalog)
+    return data
 
 
 def to_json(data: dict[str, Any]) -> str:

@@ -297,3 +297,14 @@ def test_the_report_table_lists_errors_then_warnings(tiny: Catalog) -> None:
     rows = merge_uploads(tiny, [bom]).table()
     assert [(r["severity"], r["file"], r["where"], r["field"]) for r in rows] == [
         ("error", "bom.csv", "row 2", "category"), ("warning", "bom.csv", "", "")]
+
+
+def test_overlays_travel_to_the_player_only_in_the_session_payload(tiny: Catalog) -> None:
+    feature = {"type": "Feature", "properties": {"name": "</script><b>x</b>"},
+               "geometry": {"type": "Point", "coordinates": [30.123456, 50.987654]}}
+    session = merge_uploads(tiny, [geojson_file("pins.geojson", [feature])])
+    data = payload(session.catalog, View())
+    assert data["overlays"]["features"] == [{
+        "type": "Feature", "properties": {"layer": "pins.geojson", "text": "name: </script><b>x</b>"},
+        "geometry": {"type": "Point", "coordinates": [30.123, 50.988]}}]
+    assert "overlays" not in payload(tiny, View())

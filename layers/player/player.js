@@ -325,14 +325,23 @@
       pickable: false,
     });
   }
+  /** The session's uploaded layers (payload.overlays), drawn as they are; their text shows in the tooltip. */
+  function makeOverlay() {
+    if (!D.payload.overlays) return null;
+    return new Layers.GeoJsonLayer({
+      id: 'overlay', data: D.payload.overlays, filled: true, stroked: true, pointType: 'circle',
+      getFillColor: [60, 60, 60, 70], getLineColor: [40, 40, 40, 220], lineWidthUnits: 'pixels', getLineWidth: 2,
+      pointRadiusUnits: 'pixels', getPointRadius: 5, pickable: true,
+    });
+  }
   let focusVersion = 0;
 
   function buildAll() {
-    L = {countries: makeCountries(), context: null, trips: makeTrips(), points: null};
+    L = {countries: makeCountries(), overlay: makeOverlay(), context: null, trips: makeTrips(), points: null};
     [L['selected-halo'], L['selected-path'], L['selected-point']] = makeSelection();
     L.places = makePlaces();
-    order = ['countries', 'context', 'trips', 'points', 'selected-halo', 'selected-path', 'selected-point', 'places',
-      'labels'];
+    order = ['countries', 'overlay', 'context', 'trips', 'points', 'selected-halo', 'selected-path', 'selected-point',
+      'places', 'labels'];
     rebuildVisible(true);
   }
   function rebuildVisible(force) {
@@ -585,6 +594,11 @@
   function tooltip(info) {
     if (!info || !info.object || !D) return null;
     if (info.layer.id === 'places') return {text: `${info.object.name} (${info.object.kind.replace('_', ' ')})`};
+    if (info.layer.id === 'overlay') {
+      const p = info.object.properties || {};
+      return {text: `${p.layer}\n${p.text}`, style: {whiteSpace: 'pre-wrap', maxWidth: '360px', fontSize: '13px',
+        background: 'rgba(255,255,255,0.96)', color: '#222', padding: '6px 8px', borderRadius: '4px'}};
+    }
     const ev = eventOf(info);
     if (ev < 0) return null;
     const lines = [D.ev.title[ev], `${D.ev.date[ev]} · ${D.cats[D.ev.cat[ev]].label}`];
