@@ -9,10 +9,10 @@ and the reason goes to stderr. No Streamlit import here: the page-open figure im
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import json
-import os
 import resource
 import statistics
 import sys
@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import schema
+from .bench_page import keep_player_data_dir_clean, open_seconds, page_bytes, static_bytes
 from .catalog import Catalog, load_catalog
 from .flows import flow_table, paths, point_table
 from .mapspec import deck
 from .synthetic import SEED, write_synthetic
-from .view import View, select
+from .view import View, filter_mask, select
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,8 @@ BENCH_VIEW = View(
     confidence=tuple(c for c in schema.CONFIDENCE if c != "claimed-by-party"),
 )
 """The view selected at every size: a year's window, six of nine categories, four of five confidence grades."""
+FRAME_VIEW = View(date=dt.date(2024, 6, 30))
+"""The view played for frame timing: no filter, so every flow of the data is in the player."""
 EXPORT_VIEW = View(title="Corridor benchmark")
 """The view exported as PNG: every event, the default camera (the most there is to draw)."""
 MEMORY_NOTE = "resource.getrusage(RUSAGE_SELF).ru_maxrss of the bench process (chromium not included)"
@@ -78,17 +81,20 @@ def naive_spec(catalog: Catalog, view: View) -> str:
     return deck(catalog, view).to_json()
 
 
-def player_bytes(catalog: Catalog, view: View) -> tuple[int, int]:
-    """(bytes when the page opens, bytes per time-slider move) of the player, as ``ui/player.py`` sends them."""
-    from .payload import payload, to_json
-
-    return len(to_json(payload(catalog, view)).encode()), 0
-
-
 def frame_ms(catalog: Catalog, view: View) -> float | None:
     """JavaScript milliseconds per animation frame of the player in headless chromium (None: not measurable)."""
-    log("frame_ms: no browser measurement wired in yet")
-    return None
+    from .bench_frames import BrowserUnavailable, measure_frames
+
+    flows = len(flow_table(catalog.events[filter_mask(catalog, view)]))
+    try:
+        stats = measure_frames(catalog, view)
+    except BrowserUnavailable as exc:
+        log(f"frame_ms: not measured: {exc}")
+        return None
+    log(f"frame_ms: {flows} flows in the player: {stats.frame_ms:.3f} ms mean, {stats.frame_ms_max:.1f} ms max "
+        f"over {stats.frames} frames; deck.gl draw {stats.draw_ms:.1f} ms, {stats.fps:.1f} fps (software WebGL); "
+        f"data prepared in {stats.data_ms:.0f} ms")
+    return stats.frame_ms
 
 
 def _runs_for(n_events: int, runs: int) -> int:
@@ -110,19 +116,26 @@ def measure_size(folder: Path, runs: int, skip: set[str], view: View = BENCH_VIE
         f"naive baseline {naive_runs} run(s)")
     figures: dict[str, float | None] = {
         "load_s": load_s, "select_s": select_s, "select_naive_s": select_naive_s,
-        "bytes_per_move_naive": len(spec.encode()),
+        "bytes_per_move_naive": len(spec.encode()), "bytes_open": None, "bytes_per_move": None, "frame_ms": None,
     }
     del spec
-    try:
-        figures["bytes_open"], figures["bytes_per_move"] = player_bytes(catalog, view)
-    except ImportError as exc:
-        log(f"bytes_open, bytes_per_move: the player is not available ({exc})")
-        figures["bytes_open"] = figures["bytes_per_move"] = None
+    if "page" in skip:
+        log(f"bytes_open, bytes_per_move ({n} events): skipped (--skip page)")
+    else:
+        try:
+            sent = page_bytes(folder, view)
+            figures["bytes_open"], figures["bytes_per_move"] = sent.open, sent.move
+            log(f"{n} events: Explore sent {sent.open_messages} messages on opening, {sent.move_messages} "
+                "per slider move")
+        except Exception as exc:  # a page that fails is a figure we could not measure, not a crash of the bench
+            log(f"bytes_open, bytes_per_move ({n} events): could not open Explore ({type(exc).__name__}: {exc})")
     if "browser" in skip:
         log(f"frame_ms ({n} events): skipped (--skip browser)")
-        figures["frame_ms"] = None
     else:
-        figures["frame_ms"] = frame_ms(catalog, view)
+        try:
+            figures["frame_ms"] = frame_ms(catalog, FRAME_VIEW)
+        except Exception as exc:
+            log(f"frame_ms ({n} events): could not play ({type(exc).__name__}: {exc})")
     return figures
 
 
@@ -149,30 +162,6 @@ def measure_exports(catalog: Catalog, runs: int, skip: set[str]) -> dict[str, fl
     return figures
 
 
-def page_open_s(data: Path, runs: int) -> float | None:
-    """Seconds to open the app's default page (Explore) in AppTest once its caches are warm."""
-    from streamlit.testing.v1 import AppTest
-
-    previous = os.environ.get("CORRIDOR_DATA")
-    os.environ["CORRIDOR_DATA"] = str(data.resolve())
-    try:
-        def open_page() -> AppTest:
-            app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-            app.run()
-            if app.exception:
-                raise RuntimeError(f"the page raised: {app.exception[0].message}")
-            return app
-
-        open_page()  # cold: fills st.cache_resource / st.cache_data
-        seconds, _ = median_time(open_page, runs)
-        return seconds
-    finally:
-        if previous is None:
-            os.environ.pop("CORRIDOR_DATA", None)
-        else:
-            os.environ["CORRIDOR_DATA"] = previous
-
-
 def peak_mib() -> float:
     """Peak resident memory of this process so far, in MiB (see MEMORY_NOTE)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
@@ -184,19 +173,24 @@ def run(data: Path, sizes: Iterable[str] = SIZES, runs: int = 5, skip: Iterable[
     skip = set(skip)
     results: dict[str, Any] = {key: {} for key in PER_SIZE} | {key: None for key in SINGLE}
     real = load_catalog(data)
+    if "page" not in skip:
+        log(f"bytes_open counts the page's messages and the player's data file; the player's code "
+            f"({static_bytes():,} bytes of HTML/JS/CSS with deck.gl) is static, fetched once and cached")
     with tempfile.TemporaryDirectory(prefix="corridor-bench-") as tmp:
         for size in sizes:
             folder = data if size == "real" else write_synthetic(data, Path(tmp) / size, int(size), seed, real)
             log(f"size {size}: measuring")
-            for key, value in measure_size(folder, runs, skip).items():
-                results[key][size] = value
+            # The synthetic data's player files are removed afterwards; the real data's stay for the app.
+            with contextlib.nullcontext() if size == "real" else keep_player_data_dir_clean():
+                for key, value in measure_size(folder, runs, skip).items():
+                    results[key][size] = value
             gc.collect()
     results.update(measure_exports(real, runs, skip))
     if "page" in skip:
         log("page_open_s: skipped (--skip page)")
     else:
         try:
-            results["page_open_s"] = page_open_s(data, runs)
+            results["page_open_s"] = open_seconds(data, runs)
         except Exception as exc:  # a broken page is a figure we could not measure, not a crash of the bench
             log(f"page_open_s: could not open the page ({type(exc).__name__}: {exc})")
     results["peak_mib"] = peak_mib()
