@@ -1,0 +1,66 @@
+"""The standalone HTML export opened from disk with every request blocked: it draws, plays, and runs no
+script from the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from layers.catalog import load_catalog
+from layers.export_html import standalone_html
+from layers.style import BASEMAP
+from layers.view import View
+from tests.browser.harness import click_event_on_map, map_pixels, player_frame, state
+from tests.factory import EVENTS, write_folder
+
+pytestmark = pytest.mark.browser
+HOSTILE = 'Summit <img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    events = [dict(e) for e in EVENTS]
+    events[1]["title"] = HOSTILE[:90]
+    events[1]["disputed"] = HOSTILE
+    catalog = load_catalog(write_folder(tmp_path / "data", events=events))
+    path = tmp_path / "corridor.html"
+    path.write_text(standalone_html(catalog, View(date=dt.date(2023, 9, 20), title="Export test")), encoding="utf-8")
+    return path
+
+
+def test_the_export_opens_offline_draws_and_plays(export: Path, page_offline: Page) -> None:
+    page_offline.set_default_timeout(120_000)
+    page_offline.goto(export.as_uri())
+    frame = player_frame(page_offline)
+    assert frame == page_offline.main_frame
+    frame.wait_for_function("window.__corridor.stats.draws >= 2")
+    shares = map_pixels(frame, {"land": BASEMAP["land"], "water": BASEMAP["water"]})
+    assert shares["land"] > 0.05 and shares["water"] > 0.05, shares
+    start = state(frame)
+    assert start["date"] == "2023-09-20"
+    page_offline.get_by_role("button", name="Play").click()
+    page_offline.wait_for_function(f"window.__corridor.state.t > {start['t'] + 10}")
+    page_offline.get_by_role("button", name="Pause").click()
+    assert not state(frame)["playing"]
+    assert page_offline.locator("#map-title").text_content() == "Export test"
+
+
+def test_data_text_runs_no_script_in_tooltips_or_details(export: Path, page_offline: Page) -> None:
+    page_offline.set_default_timeout(120_000)
+    page_offline.goto(export.as_uri())
+    frame = player_frame(page_offline)
+    click_event_on_map(page_offline, frame, "E002")
+    page_offline.wait_for_function("window.__corridor.state.selected === 'E002'")
+    details = page_offline.locator("#details")
+    assert details.is_visible()
+    assert page_offline.locator("#details-title").text_content() == HOSTILE[:90]
+    assert HOSTILE in details.text_content()
+    assert details.locator("img, script").count() == 0
+    tooltip = page_offline.locator(".deck-tooltip")
+    assert "<img src=x" in (tooltip.text_content() or "")
+    assert tooltip.locator("img").count() == 0
+    page_offline.wait_for_timeout(500)
+    assert page_offline.evaluate("window.__xss") is None
