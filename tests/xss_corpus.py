@@ -42,6 +42,8 @@ LITERALS = (IMG, SCRIPT, SVG, JS_URL)
 URL_TEMPLATE = "https://example.org/{title}/${x}/{{x}}/$&/a(b)"
 """A valid http(s) URL made of template and replacement characters: it must stay the link's exact target."""
 BAD_URL_SOURCE = "S09"
+OVERLAY_POINT = (100.0, 44.0)
+OVERLAY_ZONE_CENTRE = (110.0, 39.0)
 
 
 def _csv(columns: list[str], rows: list[dict]) -> str:
@@ -121,11 +123,12 @@ def write_xss_folder(folder: Path) -> Path:
 
 
 def overlay_geojson() -> bytes:
-    """An uploadable overlay: payloads as property keys and values, around Moscow and Pyongyang."""
+    """An uploadable overlay: payloads as property keys and values, a point at :data:`OVERLAY_POINT` and a zone
+    around :data:`OVERLAY_ZONE_CENTRE` (both away from the tiny data's places and flows, so a hover finds them)."""
     features = [
         point({"name": IMG, SVG: SCRIPT, "templates": TEMPLATES, "replacement": REPLACEMENT, "link": JS_URL},
-              37.6, 55.75),
+              *OVERLAY_POINT),
         {"type": "Feature", "properties": {"zone": f"Zone {SHORT}"},
-         "geometry": {"type": "Polygon", "coordinates": [[[124, 38], [129, 38], [129, 41], [124, 41], [124, 38]]]}},
+         "geometry": {"type": "Polygon", "coordinates": [[[106, 37], [114, 37], [114, 41], [106, 41], [106, 37]]]}},
     ]
     return json.dumps(feature_collection(features)).encode()
