@@ -1,0 +1,438 @@
+"""A bounded load test of the app on 127.0.0.1: concurrent Explore sessions that move the time, filter and export.
+
+It starts ``streamlit run app.py`` on 127.0.0.1 and a free port, then runs N sessions (default 30) for D
+seconds (default 120). Each session speaks Streamlit's own websocket protocol (``/_stcore/stream``, the
+protobufs the ``streamlit`` package ships) like the browser does: it opens the Explore page, fetches the
+player's data file, then loops with a user's pauses between actions: move the time (the player's message on
+pause), filter by a category (and clear it), prepare a PNG export and download it. A browser per session
+would cost more than the server it loads on a 2-core machine; this client is a few hundred kB of protobuf
+per session.
+
+Printed: errors (must be 0), p50/p95 response time per action, the server's RSS memory before, during and
+after (once the sessions disconnected and the server's disconnected-session TTL passed), and requests served.
+
+Bounded: every loop has a count and a time limit, every wait a timeout; it stops by itself and stops the
+server it started; it only ever connects to 127.0.0.1 (asserted before every connection).
+
+    .venv/bin/python benchmarks/load_test.py                       # 30 sessions x 120 s
+    .venv/bin/python benchmarks/load_test.py --sessions 5 --duration 20 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from layers import schema  # noqa: E402
+
+HOST = "127.0.0.1"
+"""The only host this test ever connects to."""
+ACTIONS = ("open", "time", "filter", "export")
+MAX_ACTIONS_PER_SESSION = 10_000
+PLAN = ("time", "filter", "time", "export", "time", "filter")
+"""What a user does after opening the page, in a loop (the first four are the warm-up: one of each)."""
+WARMUP_LIMIT_S = 300.0
+ACTION_TIMEOUT_S = 90.0
+SERVER_START_S = 90.0
+PNG_LABEL = "PNG 1920×1080"
+EPOCH_DAYS = (0, 1460)
+"""Day numbers (since 2022-01-01) a session moves the time between."""
+
+
+def local_url(scheme: str, port: int, path: str) -> str:
+    """A URL on 127.0.0.1 only (asserted)."""
+    url = f"{scheme}://{HOST}:{port}{path}"
+    assert urlsplit(url).hostname == HOST, url
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process (Linux /proc), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@contextlib.contextmanager
+def app_server(port: int, data: Path | None, ttl_s: int, log: Path) -> Iterator[subprocess.Popen]:
+    """``streamlit run app.py`` on 127.0.0.1:port until the block ends."""
+    env = dict(os.environ)
+    if data is not None:
+        env["CORRIDOR_DATA"] = str(data)
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", HOST, "--server.port",
+               str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none", "--server.disconnectedSessionTTL", str(ttl_s)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the app exited with {process.returncode}: see {log}")
+            with contextlib.suppress(OSError), urllib.request.urlopen(
+                    local_url("http", port, "/_stcore/health"), timeout=2) as answer:
+                if answer.read().strip() == b"ok":
+                    break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the app did not answer within {SERVER_START_S:.0f} s: see {log}")
+            time.sleep(0.3)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+
+
+@dataclass
+class Results:
+    """What every session measured: seconds per action, errors, bytes received."""
+
+    times: dict[str, list[float]] = field(default_factory=lambda: {a: [] for a in ACTIONS})
+    errors: list[str] = field(default_factory=list)
+    ws_bytes: int = 0
+    http_bytes: int = 0
+    http_requests: int = 0
+
+
+class ActionError(RuntimeError):
+    """An action that did not end as a user expects (exception shown, error alert, bad download, timeout)."""
+
+
+class Recorded(RuntimeError):
+    """An action failed and its error is already in the results: the session stops."""
+
+
+class Session:
+    """One browser tab's worth of Streamlit session, on the Explore page."""
+
+    def __init__(self, port: int, number: int, results: Results, rng: random.Random, pool: ThreadPoolExecutor):
+        self.port, self.number, self.results, self.rng, self.pool = port, number, results, rng, pool
+        self.ws = None
+        self.query = ""
+        self.ids: dict[str, str] = {}
+        self.states: dict[str, object] = {}
+        self.player_args: dict = {}
+        self.component = ""
+        self.download_url = ""
+        self.fetched: set[str] = set()
+        self.message_id = 0
+
+    async def __aenter__(self) -> Session:
+        import websockets
+
+        url = local_url("ws", self.port, "/_stcore/stream")
+        self.ws = await asyncio.wait_for(websockets.connect(
+            url, subprotocols=["streamlit"], max_size=64 * 1024 * 1024, origin=local_url("http", self.port, ""),
+            open_timeout=ACTION_TIMEOUT_S, ping_interval=None), ACTION_TIMEOUT_S)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    def _widget_states(self, trigger: str | None):
+        from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+        states = WidgetStates()
+        for key, value in self.states.items():
+            if key not in self.ids:
+                continue
+            state = states.widgets.add()
+            state.id = self.ids[key]
+            if isinstance(value, list):
+                state.string_array_value.data.extend(value)
+            elif isinstance(value, dict):
+                state.json_value = json.dumps(value)
+            else:
+                state.string_value = str(value)
+        if trigger:
+            state = states.widgets.add()
+            state.id = self.ids[trigger]
+            state.trigger_value = True
+        return states
+
+    async def rerun(self, trigger: str | None = None) -> None:
+        """Send a rerun with the page's query string and widget states; read until the script finishes."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        message = BackMsg()
+        message.rerun_script.query_string = self.query
+        message.rerun_script.page_name = "explore"
+        message.rerun_script.widget_states.CopyFrom(self._widget_states(trigger))
+        await self.ws.send(message.SerializeToString())
+        self.download_url = ""
+        problems: list[str] = []
+        for _ in range(100_000):
+            data = await asyncio.wait_for(self.ws.recv(), ACTION_TIMEOUT_S)
+            self.results.ws_bytes += len(data)
+            forward = ForwardMsg()
+            forward.ParseFromString(data)
+            kind = forward.WhichOneof("type")
+            if kind == "page_info_changed":
+                self.query = forward.page_info_changed.query_string
+            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                problems += self._element(forward.delta.new_element)
+            elif kind == "script_finished":
+                if forward.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                    problems.append(f"script finished with status {forward.script_finished}")
+                break
+        else:
+            problems.append("no script_finished after 100,000 messages")
+        if problems:
+            raise ActionError("; ".join(problems))
+
+    def _element(self, element) -> list[str]:
+        kind = element.WhichOneof("type")
+        proto = getattr(element, kind)
+        widget_id = getattr(proto, "id", "")
+        if widget_id.startswith("$$ID-"):
+            self.ids[widget_id.split("-", 2)[2]] = widget_id
+        if kind == "exception":
+            return [f"exception: {proto.type}: {proto.message}"]
+        if kind == "alert" and proto.format == 1:  # ERROR
+            return [f"error shown: {proto.body[:200]}"]
+        if kind == "component_instance" and proto.component_name.endswith("corridor_player"):
+            self.component = proto.component_name
+            self.player_args = json.loads(proto.json_args)
+        if kind == "download_button":
+            self.download_url = proto.url
+        return []
+
+    def _get(self, path: str) -> bytes:
+        with urllib.request.urlopen(local_url("http", self.port, path), timeout=ACTION_TIMEOUT_S) as answer:
+            if answer.status != 200:
+                raise ActionError(f"GET {path}: HTTP {answer.status}")
+            return answer.read()
+
+    async def get(self, path: str) -> bytes:
+        body = await asyncio.get_running_loop().run_in_executor(self.pool, self._get, path)
+        self.results.http_bytes += len(body)
+        self.results.http_requests += 1
+        return body
+
+    async def fetch_player_data(self) -> None:
+        """What the player's iframe does when its data key is new: fetch the data file once."""
+        url = (self.player_args.get("data") or {}).get("url")
+        if not url:
+            raise ActionError("the page drew no player (no data url in its args)")
+        if url not in self.fetched:
+            body = await self.get(f"/component/{self.component}/{url}")
+            if not body.startswith(b"{"):
+                raise ActionError(f"the player data {url} is not JSON")
+            self.fetched.add(url)
+
+    # ----- what a user does -----
+    async def open(self) -> None:
+        await self.get("/")
+        await self.rerun()
+        await self.fetch_player_data()
+
+    async def move_time(self) -> None:
+        self.message_id += 1
+        data_key = (self.player_args.get("data") or {}).get("key")
+        self.states["explore-player"] = {
+            "id": f"load-{self.number}:{self.message_id}", "kind": "pause", "key": data_key,
+            "date": self.rng.randint(*EPOCH_DAYS), "window": self.rng.choice([None, 30, 90]),
+            "camera": {"longitude": 95, "latitude": 50, "zoom": 2.3, "pitch": 0, "bearing": 0}}
+        await self.rerun()
+
+    async def filter(self) -> None:
+        chosen = self.rng.sample(list(schema.CATEGORIES.values()), k=self.rng.choice([0, 1, 2]))
+        self.states["explore-cat"] = chosen
+        await self.rerun()
+        await self.fetch_player_data()
+
+    async def export_png(self) -> None:
+        self.states["export-format"] = PNG_LABEL
+        await self.rerun(trigger="export-prepare")
+        if not self.download_url:
+            raise ActionError("no download button after Prepare")
+        body = await self.get(self.download_url)
+        if not body.startswith(b"\x89PNG"):
+            raise ActionError(f"the download {self.download_url} is not a PNG")
+
+
+async def timed(results: Results, action: str, step) -> None:
+    """Run one action under the action timeout; record its time, or its error (then raise Recorded)."""
+    started = time.perf_counter()
+    try:
+        await asyncio.wait_for(step(), ACTION_TIMEOUT_S)
+    except Exception as exc:  # any failure (a closed websocket, a timeout, a bad answer) is an error of the run
+        results.errors.append(f"{action}: {type(exc).__name__}: {exc}")
+        raise Recorded(action) from exc
+    results.times[action].append(time.perf_counter() - started)
+
+
+async def user(port: int, number: int, deadline: float, think_s: float, results: Results, seed: int,
+               pool: ThreadPoolExecutor, max_actions: int = MAX_ACTIONS_PER_SESSION) -> None:
+    """One user: open Explore, then move the time, filter and export, with pauses, until the deadline."""
+    rng = random.Random(seed * 1000 + number)
+    await asyncio.sleep(rng.uniform(0, min(3.0, think_s * 2)))  # users do not all arrive in the same instant
+    try:
+        async with Session(port, number, results, rng, pool) as session:
+            await timed(results, "open", session.open)
+            for step in range(max_actions):
+                if time.monotonic() >= deadline:
+                    break
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
+                if time.monotonic() >= deadline:
+                    break
+                action = PLAN[step % len(PLAN)]
+                method = {"time": session.move_time, "filter": session.filter, "export": session.export_png}[action]
+                await timed(results, action, method)
+    except Recorded:
+        pass
+    except Exception as exc:  # e.g. the websocket would not open
+        results.errors.append(f"session {number}: {type(exc).__name__}: {exc}")
+
+
+def sample_memory(pid: int, stop: threading.Event, samples: list[tuple[float, float]], every_s: float = 0.5) -> None:
+    started = time.monotonic()
+    while not stop.wait(every_s):
+        with contextlib.suppress(OSError):
+            samples.append((time.monotonic() - started, rss_mb(pid)))
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def load(port: int, sessions: int, duration_s: float, think_s: float, seed: int,
+               max_actions: int = MAX_ACTIONS_PER_SESSION) -> Results:
+    results = Results()
+    deadline = time.monotonic() + duration_s
+    with ThreadPoolExecutor(max_workers=max(4, sessions)) as pool:
+        await asyncio.gather(*(user(port, n, deadline, think_s, results, seed, pool, max_actions)
+                               for n in range(sessions)))
+    return results
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Start the app, warm it up, run the sessions, wait for the server to drop them; every figure in a dict."""
+    port = args.port or free_port()
+    log = Path(args.log or f"/tmp/corridor-load-{port}.log")
+    with app_server(port, args.data, args.session_ttl, log) as server:
+        started = time.monotonic()
+        # One user first goes through every action, so that what is loaded once per server (the data, the static
+        # map's projected basemap, fonts) is in the baseline and not counted as the sessions' memory.
+        warm = asyncio.run(load(port, 1, WARMUP_LIMIT_S, 0.0, args.seed, max_actions=len(PLAN) - 2))
+        rss_idle = rss_mb(server.pid)
+        samples: list[tuple[float, float]] = []
+        stop = threading.Event()
+        sampler = threading.Thread(target=sample_memory, args=(server.pid, stop, samples), daemon=True)
+        sampler.start()
+        t0 = time.monotonic()
+        results = asyncio.run(load(port, args.sessions, args.duration, args.think, args.seed))
+        elapsed = time.monotonic() - t0
+        rss_closed = rss_mb(server.pid)
+        time.sleep(args.settle)
+        rss_after = rss_mb(server.pid)
+        # Streamlit drops expired sessions lazily (its session store is a TTL cache, pruned when it changes):
+        # the next visitor's session is what lets the closed ones go.
+        visit = asyncio.run(load(port, 1, WARMUP_LIMIT_S, 0.0, args.seed + 1, max_actions=0))
+        time.sleep(min(2.0, args.settle))
+        rss_visit = rss_mb(server.pid)
+        stop.set()
+        sampler.join(timeout=5)
+        alive = server.poll() is None
+    during = [mb for _, mb in samples]
+    return {
+        "sessions": args.sessions, "duration_s": args.duration, "think_s": args.think, "elapsed_s": round(elapsed, 1),
+        "server_start_to_end_s": round(time.monotonic() - started, 1), "server_alive": alive,
+        "errors": len(results.errors) + len(warm.errors) + len(visit.errors),
+        "error_samples": (warm.errors + results.errors + visit.errors)[:10],
+        "first_open_s": round(warm.times["open"][0], 2) if warm.times["open"] else None,
+        "warmup_actions": sum(len(t) for t in warm.times.values()),
+        "actions": {a: {"count": len(t), "p50_s": round(percentile(t, 0.5), 3), "p95_s": round(percentile(t, 0.95), 3),
+                        "max_s": round(max(t), 3) if t else float("nan")} for a, t in results.times.items()},
+        "actions_per_s": round(sum(len(t) for t in results.times.values()) / max(elapsed, 1e-9), 2),
+        "websocket_mb": round(results.ws_bytes / 1e6, 1), "http_mb": round(results.http_bytes / 1e6, 1),
+        "http_requests": results.http_requests,
+        "rss_mb": {"idle_after_warmup": round(rss_idle, 1), "peak_during": round(max(during, default=rss_idle), 1),
+                   "median_during": round(statistics.median(during), 1) if during else None,
+                   "just_after_close": round(rss_closed, 1), "after_settle": round(rss_after, 1),
+                   "after_next_visit": round(rss_visit, 1)},
+        "settle_s": args.settle, "session_ttl_s": args.session_ttl, "log": str(log),
+    }
+
+
+def report(figures: dict) -> str:
+    lines = [f"Load test: {figures['sessions']} sessions x {figures['duration_s']:.0f} s on {HOST} "
+             f"(think time ~{figures['think_s']} s between actions; ran {figures['elapsed_s']} s)",
+             f"errors: {figures['errors']}" + ("" if not figures["errors"] else " e.g. " + "; ".join(
+                 figures["error_samples"][:3])),
+             f"{'action':8} {'count':>6} {'p50 s':>8} {'p95 s':>8} {'max s':>8}"]
+    for action, row in figures["actions"].items():
+        lines.append(f"{action:8} {row['count']:>6} {row['p50_s']:>8.3f} {row['p95_s']:>8.3f} {row['max_s']:>8.3f}")
+    mem = figures["rss_mb"]
+    lines += [f"throughput: {figures['actions_per_s']} actions/s; received {figures['websocket_mb']} MB over "
+              f"websockets, {figures['http_mb']} MB in {figures['http_requests']} HTTP requests",
+              f"server RSS MB: idle after warm-up {mem['idle_after_warmup']}, median during {mem['median_during']}, "
+              f"peak during {mem['peak_during']}, just after the sessions closed {mem['just_after_close']}, "
+              f"{figures['settle_s']:.0f} s later {mem['after_settle']}, after the next visitor's session "
+              f"{mem['after_next_visit']} (server.disconnectedSessionTTL={figures['session_ttl_s']} s for this run)",
+              f"server still up at the end: {figures['server_alive']}; its log: {figures['log']}"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=30, help="concurrent sessions (default 30)")
+    parser.add_argument("--duration", type=float, default=120.0, help="seconds the sessions run (default 120)")
+    parser.add_argument("--think", type=float, default=2.0, help="mean pause between a user's actions, s (default 2)")
+    parser.add_argument("--session-ttl", type=int, default=15,
+                        help="server.disconnectedSessionTTL for the run, s (Streamlit's default is 120): how long "
+                             "the server keeps a closed session's state (default 15)")
+    parser.add_argument("--settle", type=float, default=None,
+                        help="seconds to wait after the sessions close before the last memory figure "
+                             "(default: the TTL + 10)")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--data", type=Path, default=None, help="data folder (CORRIDOR_DATA; default geodata/)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--log", help="server log file (default /tmp/corridor-load-PORT.log)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    if not (1 <= args.sessions <= 500 and 0 < args.duration <= 3600 and 0 <= args.think <= 60):
+        parser.error("expected 1-500 sessions, 0-3600 s, a think time of 0-60 s")
+    if args.settle is None:
+        args.settle = args.session_ttl + 10
+    figures = run(args)
+    print(json.dumps(figures, indent=1) if args.json else report(figures))
+    return 1 if figures["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
