@@ -95,3 +95,21 @@ def test_table_puts_each_figure_beside_its_naive_baseline() -> None:
     assert "10x" in speed and "40x" in speed
     assert "0.00%" in share and "1.00%" in share
     assert "100,000 events" in text and "real data" in text
+
+
+def test_explore_lists_the_most_recent_events_only_so_a_move_stays_small(real: Catalog, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from ui.explore import LIST_LIMIT
+
+    folder = write_synthetic(REAL, tmp_path / "syn", LIST_LIMIT + 150, catalog=real)
+    monkeypatch.setenv("CORRIDOR_DATA", str(folder))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert len(table) == LIST_LIMIT
+    newest = load_catalog(folder).events.iloc[::-1].head(LIST_LIMIT)
+    assert list(table["Event"]) == list(newest["title"])
+    assert f"{LIST_LIMIT + 150:,} events; the list shows the {LIST_LIMIT} most recent" in at.caption[0].value

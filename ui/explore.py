@@ -25,6 +25,9 @@ PLAYER_KEY = "explore-player"
 SEEN_KEY = "_explore_seen_message"
 URL_KEYS = ("t", "w", "cat", "actor", "conf", "focus", "cam", "ev")
 """The query parameters a View owns (others, e.g. another page's, are left alone)."""
+LIST_LIMIT = 300
+"""Rows the event list shows (the most recent): the page re-sends the list on every pause, step or seek, so a list
+of every event would make each move cost as much as re-sending the map (bench: bytes_per_move at 100,000 events)."""
 PRECISION_WORDS = {"day": "to the day", "month": "to the month", "year": "to the year",
                    "approx": "approximate: the source is vague"}
 
@@ -158,12 +161,17 @@ def event_list(catalog: Catalog, view: View) -> None:
     """The events on the map at the view's date (newest first): a table whose row selects an event, and a
     labelled select box doing the same for keyboard and screen-reader users."""
     events = select(catalog, view).iloc[::-1]
+    total = len(events)
+    events = events.iloc[:LIST_LIMIT]
     day = f"{view.date.day} {view.date:%b %Y}" if view.date else ""
     when = f"up to {day}" if view.date else "over the whole timeline"
     if view.date and view.window_days:
         when = f"in the {view.window_days} days up to {day}"
     st.subheader(f"Events on the map {when}")
-    st.caption(f"{len(events)} event(s). The list follows the map whenever it is paused or stepped.")
+    shown = f"{total:,} event(s)" if total <= LIST_LIMIT else (
+        f"{total:,} events; the list shows the {LIST_LIMIT} most recent (narrow the filters or use a moving window "
+        "to list the others)")
+    st.caption(f"{shown}. The list follows the map whenever it is paused or stepped.")
     ids = events["id"].tolist()
     labels = dict(zip(ids, (f"{d}: {t}" for d, t in zip(events["date_label"], events["title"], strict=True)),
                       strict=True))
