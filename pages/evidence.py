@@ -35,7 +35,7 @@ def show_event(event_id: str) -> None:
     left, right = st.columns([2, 3])
     with left:
         view = View(selected=event_id, focus=(event_id,), camera=event_camera(cat, event))
-        show_map(cat, view, key="evidence-player", height=360, controls=False)
+        show_map(cat, view, key="evidence-player", height=360, controls=False, legend=False)
     with right:
         st.subheader(f"{event_id}: {md(event['title'])}", anchor=False)
         facts = [
@@ -74,10 +74,10 @@ with tab_events:
                "header to sort.")
     picked = st.dataframe(
         shown, key="evidence-events", hide_index=True, on_select="rerun", selection_mode="single-row",
-        column_order=["id", "from", "date", "precision", "category", "title", "confidence", "sources", "link",
+        column_order=["id", "from", "date", "title", "category", "confidence", "precision", "sources", "link",
                       "disputed"],
         column_config={
-            "id": st.column_config.TextColumn("Event", width="small"),
+            "id": st.column_config.TextColumn("Id", width="small"),
             "from": st.column_config.DateColumn("Starts", format="YYYY-MM-DD", help="Start of the event's interval"),
             "date": st.column_config.TextColumn("Date as sourced", help="Month or vague dates stay intervals"),
             "precision": st.column_config.TextColumn("Precision", width="small"),
