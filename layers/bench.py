@@ -28,7 +28,7 @@ from .catalog import Catalog, load_catalog
 from .flows import flow_table, paths, point_table
 from .mapspec import deck
 from .synthetic import SEED, write_synthetic
-from .view import View, filter_mask, select
+from .view import View, select
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,19 +82,26 @@ def naive_spec(catalog: Catalog, view: View) -> str:
 
 
 def frame_ms(catalog: Catalog, view: View) -> float | None:
-    """JavaScript milliseconds per animation frame of the player in headless chromium (None: not measurable)."""
-    from .bench_frames import BrowserUnavailable, measure_frames
+    """JavaScript milliseconds per animation frame of the player in headless chromium (None: not measurable).
 
-    flows = len(flow_table(catalog.events[filter_mask(catalog, view)]))
+    Measured by the player's own benchmark (``layers.bench_browser``: the standalone export played in chromium,
+    ``window.__corridor.stats.frameMsMean``).
+    """
     try:
-        stats = measure_frames(catalog, view)
-    except BrowserUnavailable as exc:
-        log(f"frame_ms: not measured: {exc}")
+        from .bench_browser import CHROMIUM
+        from .bench_browser import frame_ms as play
+    except ImportError as exc:
+        log(f"frame_ms: not measured: the player's browser benchmark is not available ({exc})")
         return None
-    log(f"frame_ms: {flows} flows in the player: {stats.frame_ms:.3f} ms mean, {stats.frame_ms_max:.1f} ms max "
-        f"over {stats.frames} frames; deck.gl draw {stats.draw_ms:.1f} ms, {stats.fps:.1f} fps (software WebGL); "
-        f"data prepared in {stats.data_ms:.0f} ms")
-    return stats.frame_ms
+    if not CHROMIUM.is_file():
+        log(f"frame_ms: not measured: no chromium at {CHROMIUM} (apt-get install chromium)")
+        return None
+    stats = play(catalog, view)
+    log(f"frame_ms: {stats.get('flows')} flows in the player: {stats.get('frame_ms_mean')} ms mean, "
+        f"{stats.get('frame_ms_max')} ms max over {stats.get('frames')} frames ({stats.get('rebuilds')} rebuilds); "
+        f"deck.gl draw {stats.get('draw_ms_mean')} ms, {stats.get('fps')} fps (software WebGL), "
+        f"ready in {stats.get('ready_s')} s")
+    return float(stats["frame_ms_mean"])
 
 
 def _runs_for(n_events: int, runs: int) -> int:
