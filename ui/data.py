@@ -34,8 +34,27 @@ def _load(folder: str, key: str) -> Catalog:
     return load_catalog(folder)
 
 
+def require_app_navigation() -> None:
+    """Run pages only through ``app.py``'s ``st.navigation``.
+
+    Streamlit treats an app with a ``pages/`` folder as an old-style multipage app until the first script
+    run calls ``st.navigation``. When a fresh server's first visitor opens a permalink such as ``/explore``,
+    Streamlit runs ``pages/explore.py`` on its own (no page config, wrong menu). This switches the server
+    to ``st.navigation`` and reruns, so that ``app.py`` runs and routes to the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def catalog(folder: Path | None = None) -> Catalog:
-    """The checked catalog of ``folder`` (default: :func:`data_dir`); read-only: never mutate what this returns."""
+    """The checked catalog of ``folder`` (default: :func:`data_dir`); read-only: never mutate what this returns.
+
+    Every page calls this first, so it also makes sure the page runs under the app's navigation.
+    """
+    require_app_navigation()
     folder = data_dir() if folder is None else folder
     return _load(str(folder), fingerprint(folder))
 
