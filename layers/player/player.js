@@ -18,15 +18,19 @@
   const DIM = 0.22;                   // alpha factor of what a focus leaves out
   const TRIP_DAYS = 30;               // a long flow repeats as trips of this length...
   const TRIP_PERIOD = 45;             // ...starting every TRIP_PERIOD days...
-  const MAX_TRIPS = 40;               // ...at most this many per flow
+  const MAX_TRIPS = 40;               // ...at most this many per flow...
+  const TRIP_BUDGET = 60000;          // ...and at most this many in all
+  const TRIP_LOOKAHEAD = 45;          // the trips layer holds the trips of [t, t + this] only (see activeTrips)
   const REBUILD_EVERY_MS = 150;       // while playing, visible sets are rebuilt at most this often
   const CAMERA_REPORT_MS = 1200;      // a paused map reports its camera this long after the last move
   const DASH_PX = 14;                 // period of a schematic dash, in screen pixels at the zoom of the build
+  const MAX_DASHED_GROUPS = 400;      // beyond this many ways on the map, schematic ones are only lighter, not dashed
   const KEY_RE = /^[0-9a-f]{8,64}$/;
 
   const $ = (id) => document.getElementById(id);
   const els = {
-    root: $('player'), map: $('map'), status: $('status'), title: $('map-title'), legend: $('legend'),
+    root: $('player'), map: $('map'), base: $('map-base'), live: $('map-live'),
+    status: $('status'), title: $('map-title'), legend: $('legend'),
     legendCats: $('legend-categories'), legendLines: $('legend-lines'), details: $('details'),
     detailsTitle: $('details-title'), detailsBody: $('details-body'), detailsClose: $('details-close'),
     attribution: $('attribution'), controls: $('controls'), play: $('play'), stepUnit: $('step-unit'),
@@ -44,7 +48,8 @@
   const api = {state, stats, project, pathPoint, version: 1};
   window.__corridor = api;
 
-  let deck = null;
+  let deck = null;          // the live map: flows, points, places (redrawn every animation frame)
+  let baseDeck = null;      // the basemap under it, redrawn only when the camera moves
   let Layers = null;        // deck.gl layer classes, taken from the layers createDeck built
   let FlyTo = null;         // FlyToInterpolator class, likewise
   let D = null;             // the prepared data
@@ -155,20 +160,24 @@
       position: d.places[pt.place[i]].position}));
     d.points.forEach((p) => { d.evPoint[p.ev] = p.i; });
     d.trips = [];
+    const repeats = Math.max(1, Math.min(MAX_TRIPS, Math.floor(TRIP_BUDGET / Math.max(1, d.flows.length))));
     for (const f of d.flows) {
       const path = d.paths[f.path];
       const span = f.t1 - f.t0;
       const dur = Math.min(span, TRIP_DAYS);
       const starts = [f.t0];
       if (span > TRIP_PERIOD + TRIP_DAYS) {
-        for (let s = f.t0 + TRIP_PERIOD; s + dur <= f.t1 && starts.length < MAX_TRIPS; s += TRIP_PERIOD) starts.push(s);
+        for (let s = f.t0 + TRIP_PERIOD; s + dur <= f.t1 && starts.length < repeats; s += TRIP_PERIOD) starts.push(s);
       }
       for (const s of starts) {
         const ts = new Float32Array(path.frac.length);
         for (let k = 0; k < ts.length; k++) ts[k] = s + path.frac[k] * dur;
-        d.trips.push({flow: f.i, ev: f.ev, cat: f.cat, xy: path.xy, ts});
+        d.trips.push({flow: f.i, ev: f.ev, cat: f.cat, xy: path.xy, ts, start: s, end: s + dur});
       }
     }
+    d.trips.sort((a, b) => a.start - b.start);
+    d.tripStarts = Float64Array.from(d.trips, (trip) => trip.start);
+    d.tripWindow = null;
     d.sortedStarts = Float64Array.from(d.evT0).sort();
     d.sortedEnds = Float64Array.from(d.evT1).sort();
     d.shown = new Uint8Array(n);
@@ -205,7 +214,7 @@
     let lengthDeg = 0;
     for (let k = 1; k < nv; k++) lengthDeg += Math.hypot(xy[2 * k] - xy[2 * k - 2], xy[2 * k + 1] - xy[2 * k - 1]);
     const periodDeg = DASH_PX * 360 / (512 * Math.pow(2, zoom));
-    const count = Math.max(2, Math.min(200, Math.round(lengthDeg / periodDeg)));
+    const count = Math.max(2, Math.min(80, Math.round(lengthDeg / periodDeg)));
     const at = (f) => {
       let k = 1; while (k < nv - 1 && fr[k] < f) k++;
       const a = fr[k - 1]; const b = fr[k]; const u = b > a ? (f - a) / (b - a) : 0;
@@ -241,10 +250,11 @@
       g.events.push(f.ev);
     }
     const items = [];
+    const dashed = groups.size <= MAX_DASHED_GROUPS;
     for (const g of groups.values()) {
       const st = routeStyle(g.path);
       const color = rgba(D.catRgb[g.cat], g.focused ? st.alpha : st.alpha * DIM);
-      for (const xy of piecesOf(g.path)) items.push({xy, group: g, color, width: st.width});
+      for (const xy of dashed ? piecesOf(g.path) : [g.path.xy]) items.push({xy, group: g, color, width: st.width});
     }
     return items;
   }
@@ -259,9 +269,26 @@
       pickable: true,
     });
   }
+  /** The trips that can show between t and t + TRIP_LOOKAHEAD. Every trip drawn costs its whole path in
+   * fragments (the shader discards what is outside the trail), so the layer holds only these, rebuilt when the
+   * time leaves the window: on software WebGL that is the difference between ~1 and ~30 frames a second. */
+  function activeTrips(t) {
+    const trail = D.style.trail_days || 21;
+    const lo = t; const hi = t + TRIP_LOOKAHEAD;
+    const first = upperBound(D.tripStarts, lo - TRIP_DAYS - trail - 1);
+    const last = upperBound(D.tripStarts, hi);
+    const data = [];
+    for (let i = first; i < last; i++) { const trip = D.trips[i]; if (trip.end + trail >= lo) data.push(trip); }
+    D.tripWindow = [lo, hi];
+    return data;
+  }
+  function tripsStale(t) {
+    const w = D.tripWindow;
+    return !w || t < w[0] || t > w[1];
+  }
   function makeTrips() {
     return new Layers.TripsLayer({
-      id: 'trips', data: D.trips, getPath: (d) => d.xy, positionFormat: 'XY', getTimestamps: (d) => d.ts,
+      id: 'trips', data: activeTrips(state.t), getPath: (d) => d.xy, positionFormat: 'XY', getTimestamps: (d) => d.ts,
       getColor: (d) => rgba(D.catRgb[d.cat], focusAlpha(d.ev, 255)), getWidth: state.presenter ? 6 : 4,
       widthUnits: 'pixels', widthMinPixels: 2, capRounded: true, jointRounded: true, fadeTrail: true,
       trailLength: D.style.trail_days || 21, currentTime: state.t, _pathType: 'open', pickable: true,
@@ -310,10 +337,12 @@
       if (path.to) on[path.to.i] = 1;
     }
     for (const p of D.points) if (D.shown[p.ev]) on[p.place.i] = 1;
+    const key = `${state.presenter}|${on.join('')}`;
+    if (L.labels && L.labels.props.labelKey === key) return L.labels;
     const label = hexRgb(D.style.basemap.label);
-    return new Layers.TextLayer({id: 'labels', data: D.places.filter((p) => on[p.i]), getPosition: (d) => d.position,
-      getText: (d) => d.label, getSize: state.presenter ? 17 : 12, getColor: rgba(label, 255), getTextAnchor: 'start',
-      getAlignmentBaseline: 'center', getPixelOffset: [6, 0], characterSet: 'auto',
+    return new Layers.TextLayer({labelKey: key, id: 'labels', data: D.places.filter((p) => on[p.i]),
+      getPosition: (d) => d.position, getText: (d) => d.label, getSize: state.presenter ? 17 : 12,
+      getColor: rgba(label, 255), getTextAnchor: 'start', getAlignmentBaseline: 'center', getPixelOffset: [6, 0], characterSet: 'auto',
       fontFamily: 'system-ui, "Segoe UI", Roboto, Arial, sans-serif', background: true,
       getBackgroundColor: [255, 255, 255, 170], backgroundPadding: [2, 0]});
   }
@@ -337,10 +366,11 @@
   let focusVersion = 0;
 
   function buildAll() {
-    L = {countries: makeCountries(), overlay: makeOverlay(), context: null, trips: makeTrips(), points: null};
+    if (baseDeck) baseDeck.setProps({layers: [makeCountries()]});
+    L = {overlay: makeOverlay(), context: null, trips: makeTrips(), points: null};
     [L['selected-halo'], L['selected-path'], L['selected-point']] = makeSelection();
     L.places = makePlaces();
-    order = ['countries', 'overlay', 'context', 'trips', 'points', 'selected-halo', 'selected-path', 'selected-point',
+    order = ['overlay', 'context', 'trips', 'points', 'selected-halo', 'selected-path', 'selected-point',
       'places', 'labels'];
     rebuildVisible(true);
   }
@@ -353,6 +383,8 @@
     L.points = makePoints();
     L.labels = makeLabels();
     stats.rebuilds++;
+    stats.drawn = {context: L.context.props.data.length, points: L.points.props.data.length,
+      trips: L.trips ? L.trips.props.data.length : 0};
     lastRebuild = performance.now();
     rebuildDirty = false;
     if (!state.playing) renderList();
@@ -384,7 +416,7 @@
     } else if (rebuildDirty && performance.now() - lastRebuild >= REBUILD_EVERY_MS) {
       rebuildVisible(true);
     }
-    L.trips = L.trips.clone({currentTime: t});
+    L.trips = tripsStale(t) ? makeTrips() : L.trips.clone({currentTime: t});
     push();
   }
 
@@ -643,12 +675,21 @@
         transitionInterpolator: new FlyTo(), onTransitionEnd: () => { flying = false; }})});
     } else {
       deck.setProps({initialViewState: Object.assign({}, target)});
+      followCamera(target);
     }
     updateDashes(target.zoom);
+  }
+  /** Keep the basemap under the live map. */
+  function followCamera(c) {
+    if (baseDeck) {
+      baseDeck.setProps({viewState: {longitude: c.longitude, latitude: c.latitude, zoom: c.zoom, pitch: c.pitch || 0,
+        bearing: c.bearing || 0}});
+    }
   }
   function onViewStateChange({viewState, interactionState}) {
     state.camera = {longitude: viewState.longitude, latitude: viewState.latitude, zoom: viewState.zoom,
       pitch: viewState.pitch, bearing: viewState.bearing};
+    followCamera(state.camera);
     if (flying || (interactionState && interactionState.inTransition)) return;
     clearTimeout(cameraTimer);
     cameraTimer = setTimeout(() => {
@@ -678,8 +719,13 @@
       layers: [probe('GeoJsonLayer', 'c'), probe('PathLayer', 'p'), probe('TripsLayer', 't'),
         probe('ScatterplotLayer', 's'), probe('TextLayer', 'x')],
     };
-    deck = window.createDeck({container: els.map, jsonInput: json, tooltip: false, showError: true});
-    if (!deck) { setStatus('The map could not start (no WebGL?).'); return false; }
+    // Two decks: on software WebGL the basemap's outlines cost most of a frame, so it gets its own canvas that
+    // redraws only when the camera moves; the live deck above it redraws every animation frame.
+    baseDeck = window.createDeck({container: els.base, jsonInput: {initialViewState: Object.assign({}, camera),
+      views: [{'@@type': 'MapView', controller: false}], layers: []}, tooltip: false, showError: true});
+    deck = window.createDeck({container: els.live, jsonInput: json, tooltip: false, showError: true});
+    if (!deck || !baseDeck) { setStatus('The map could not start (no WebGL?).'); return false; }
+    followCamera(camera);
     Layers = {};
     for (const layer of deck.props.layers || []) Layers[layer.constructor.layerName] = layer.constructor;
     const interp = deck.props.initialViewState && deck.props.initialViewState.transitionInterpolator;
