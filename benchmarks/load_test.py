@@ -51,7 +51,8 @@ MAX_ACTIONS_PER_SESSION = 10_000
 PLAN = ("time", "filter", "time", "export", "time", "filter")
 """What a user does after opening the page, in a loop (the first four are the warm-up: one of each)."""
 WARMUP_LIMIT_S = 300.0
-ACTION_TIMEOUT_S = 90.0
+ACTION_TIMEOUT_S = 120.0
+"""An action (with its download) that takes longer than this is an error: no user waits two minutes."""
 SERVER_START_S = 90.0
 PNG_LABEL = "PNG 1920×1080"
 EPOCH_DAYS = (0, 1460)
@@ -203,6 +204,8 @@ class Session:
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 problems += self._element(forward.delta.new_element)
             elif kind == "script_finished":
+                if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # the script asked for a rerun (st.rerun): the browser waits for that run too
                 if forward.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                     problems.append(f"script finished with status {forward.script_finished}")
                 break
@@ -340,8 +343,38 @@ async def load(port: int, sessions: int, duration_s: float, think_s: float, seed
     return results
 
 
+def one_round(port: int, pid: int, args: argparse.Namespace, seed: int) -> tuple[Results, Results, dict]:
+    """The sessions, then the server's memory once they closed, after the TTL and after the next visit."""
+    samples: list[tuple[float, float]] = []
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_memory, args=(pid, stop, samples), daemon=True)
+    sampler.start()
+    load_before = os.getloadavg()[0]
+    t0 = time.monotonic()
+    results = asyncio.run(load(port, args.sessions, args.duration, args.think, seed))
+    elapsed = time.monotonic() - t0
+    load_during = os.getloadavg()[1]  # the 5-minute average, mostly this run
+    rss_closed = rss_mb(pid)
+    time.sleep(args.settle)
+    rss_after = rss_mb(pid)
+    # Streamlit drops expired sessions lazily (its session store is a TTL cache, pruned when it changes):
+    # the next visitor's session is what lets the closed ones go.
+    visit = asyncio.run(load(port, 1, WARMUP_LIMIT_S, 0.0, seed + 1, max_actions=0))
+    time.sleep(min(2.0, args.settle))
+    rss_visit = rss_mb(pid)
+    stop.set()
+    sampler.join(timeout=5)
+    during = [mb for _, mb in samples]
+    memory = {"peak_during": round(max(during, default=rss_closed), 1),
+              "median_during": round(statistics.median(during), 1) if during else None,
+              "just_after_close": round(rss_closed, 1), "after_settle": round(rss_after, 1),
+              "after_next_visit": round(rss_visit, 1), "elapsed_s": round(elapsed, 1),
+              "loadavg_before": round(load_before, 1), "loadavg_5min_at_end": round(load_during, 1)}
+    return results, visit, memory
+
+
 def run(args: argparse.Namespace) -> dict:
-    """Start the app, warm it up, run the sessions, wait for the server to drop them; every figure in a dict."""
+    """Start the app, warm it up, run the rounds of sessions and watch the memory; every figure in a dict."""
     port = args.port or free_port()
     log = Path(args.log or f"/tmp/corridor-load-{port}.log")
     with app_server(port, args.data, args.session_ttl, log) as server:
@@ -350,30 +383,22 @@ def run(args: argparse.Namespace) -> dict:
         # map's projected basemap, fonts) is in the baseline and not counted as the sessions' memory.
         warm = asyncio.run(load(port, 1, WARMUP_LIMIT_S, 0.0, args.seed, max_actions=len(PLAN) - 2))
         rss_idle = rss_mb(server.pid)
-        samples: list[tuple[float, float]] = []
-        stop = threading.Event()
-        sampler = threading.Thread(target=sample_memory, args=(server.pid, stop, samples), daemon=True)
-        sampler.start()
-        t0 = time.monotonic()
-        results = asyncio.run(load(port, args.sessions, args.duration, args.think, args.seed))
-        elapsed = time.monotonic() - t0
-        rss_closed = rss_mb(server.pid)
-        time.sleep(args.settle)
-        rss_after = rss_mb(server.pid)
-        # Streamlit drops expired sessions lazily (its session store is a TTL cache, pruned when it changes):
-        # the next visitor's session is what lets the closed ones go.
-        visit = asyncio.run(load(port, 1, WARMUP_LIMIT_S, 0.0, args.seed + 1, max_actions=0))
-        time.sleep(min(2.0, args.settle))
-        rss_visit = rss_mb(server.pid)
-        stop.set()
-        sampler.join(timeout=5)
+        rounds = [one_round(port, server.pid, args, args.seed + 100 * n) for n in range(args.rounds)]
         alive = server.poll() is None
-    during = [mb for _, mb in samples]
+    results = Results()
+    errors = list(warm.errors)
+    for done, visit, _ in rounds:
+        for action, times in done.times.items():
+            results.times[action] += times
+        errors += done.errors + visit.errors
+        results.ws_bytes += done.ws_bytes
+        results.http_bytes += done.http_bytes
+        results.http_requests += done.http_requests
+    elapsed = sum(memory["elapsed_s"] for _, _, memory in rounds)
     return {
-        "sessions": args.sessions, "duration_s": args.duration, "think_s": args.think, "elapsed_s": round(elapsed, 1),
-        "server_start_to_end_s": round(time.monotonic() - started, 1), "server_alive": alive,
-        "errors": len(results.errors) + len(warm.errors) + len(visit.errors),
-        "error_samples": (warm.errors + results.errors + visit.errors)[:10],
+        "sessions": args.sessions, "duration_s": args.duration, "think_s": args.think, "rounds": args.rounds,
+        "elapsed_s": round(elapsed, 1), "server_start_to_end_s": round(time.monotonic() - started, 1),
+        "server_alive": alive, "errors": len(errors), "error_samples": errors[:10],
         "first_open_s": round(warm.times["open"][0], 2) if warm.times["open"] else None,
         "warmup_actions": sum(len(t) for t in warm.times.values()),
         "actions": {a: {"count": len(t), "p50_s": round(percentile(t, 0.5), 3), "p95_s": round(percentile(t, 0.95), 3),
@@ -381,11 +406,8 @@ def run(args: argparse.Namespace) -> dict:
         "actions_per_s": round(sum(len(t) for t in results.times.values()) / max(elapsed, 1e-9), 2),
         "websocket_mb": round(results.ws_bytes / 1e6, 1), "http_mb": round(results.http_bytes / 1e6, 1),
         "http_requests": results.http_requests,
-        "rss_mb": {"idle_after_warmup": round(rss_idle, 1), "peak_during": round(max(during, default=rss_idle), 1),
-                   "median_during": round(statistics.median(during), 1) if during else None,
-                   "just_after_close": round(rss_closed, 1), "after_settle": round(rss_after, 1),
-                   "after_next_visit": round(rss_visit, 1)},
-        "settle_s": args.settle, "session_ttl_s": args.session_ttl, "log": str(log),
+        "rss_mb_idle_after_warmup": round(rss_idle, 1), "rss_mb": [memory for _, _, memory in rounds],
+        "cpus": os.cpu_count(), "settle_s": args.settle, "session_ttl_s": args.session_ttl, "log": str(log),
     }
 
 
@@ -397,14 +419,17 @@ def report(figures: dict) -> str:
              f"{'action':8} {'count':>6} {'p50 s':>8} {'p95 s':>8} {'max s':>8}"]
     for action, row in figures["actions"].items():
         lines.append(f"{action:8} {row['count']:>6} {row['p50_s']:>8.3f} {row['p95_s']:>8.3f} {row['max_s']:>8.3f}")
-    mem = figures["rss_mb"]
-    lines += [f"throughput: {figures['actions_per_s']} actions/s; received {figures['websocket_mb']} MB over "
-              f"websockets, {figures['http_mb']} MB in {figures['http_requests']} HTTP requests",
-              f"server RSS MB: idle after warm-up {mem['idle_after_warmup']}, median during {mem['median_during']}, "
-              f"peak during {mem['peak_during']}, just after the sessions closed {mem['just_after_close']}, "
-              f"{figures['settle_s']:.0f} s later {mem['after_settle']}, after the next visitor's session "
-              f"{mem['after_next_visit']} (server.disconnectedSessionTTL={figures['session_ttl_s']} s for this run)",
-              f"server still up at the end: {figures['server_alive']}; its log: {figures['log']}"]
+    lines.append(f"throughput: {figures['actions_per_s']} actions/s; received {figures['websocket_mb']} MB over "
+                 f"websockets, {figures['http_mb']} MB in {figures['http_requests']} HTTP requests")
+    lines.append(f"server RSS MB idle after warm-up: {figures['rss_mb_idle_after_warmup']} "
+                 f"(server.disconnectedSessionTTL={figures['session_ttl_s']} s for this run)")
+    for n, mem in enumerate(figures["rss_mb"], 1):
+        lines.append(f"  round {n}: median during {mem['median_during']}, peak {mem['peak_during']}, just after the "
+                     f"sessions closed {mem['just_after_close']}, {figures['settle_s']:.0f} s later "
+                     f"{mem['after_settle']}, after the next visitor's session {mem['after_next_visit']} "
+                     f"(load average {mem['loadavg_before']} before, {mem['loadavg_5min_at_end']} at the end)")
+    lines.append(f"machine: {figures['cpus']} CPUs shared with whatever else runs; the client runs on it too. "
+                 f"Server still up at the end: {figures['server_alive']}; its log: {figures['log']}")
     return "\n".join(lines)
 
 
@@ -419,14 +444,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settle", type=float, default=None,
                         help="seconds to wait after the sessions close before the last memory figure "
                              "(default: the TTL + 10)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run the sessions this many times, measuring memory after each (default 1)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--data", type=Path, default=None, help="data folder (CORRIDOR_DATA; default geodata/)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--log", help="server log file (default /tmp/corridor-load-PORT.log)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    if not (1 <= args.sessions <= 500 and 0 < args.duration <= 3600 and 0 <= args.think <= 60):
-        parser.error("expected 1-500 sessions, 0-3600 s, a think time of 0-60 s")
+    if not (1 <= args.sessions <= 500 and 0 < args.duration <= 3600 and 0 <= args.think <= 60
+            and 1 <= args.rounds <= 10):
+        parser.error("expected 1-500 sessions, 0-3600 s, a think time of 0-60 s, 1-10 rounds")
     if args.settle is None:
         args.settle = args.session_ttl + 10
     figures = run(args)

@@ -8,6 +8,7 @@ details, the event list, tables, tabs, the problems banner, an uploaded overlay)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from layers.catalog import load_catalog
 from layers.export_html import standalone_html
@@ -30,6 +32,7 @@ from tests.xss_corpus import (
     SHORT_2,
     SVG,
     TEMPLATES,
+    URL_TEMPLATE,
     overlay_geojson,
     write_xss_folder,
 )
@@ -74,19 +77,26 @@ def assert_inert(page: Page) -> None:
     assert not page.dialogs
 
 
-def hover_tooltip(page: Page, frame: Frame, x: float, y: float) -> str:
-    """Hover the map at frame pixel (x, y); the deck.gl tooltip's text (line breaks are its only elements)."""
+def hover_tooltip(page: Page, frame: Frame, x: float, y: float, attempts: int = 8) -> str:
+    """Hover the map at frame pixel (x, y); the deck.gl tooltip's text (line breaks are its only elements).
+
+    The hover is repeated (mouse away and back) until a tooltip shows: a layer can arrive a frame later.
+    """
     left, top = frame_offset(page, frame)
-    page.mouse.move(left + x - 3, top + y - 3)
-    page.mouse.move(left + x, top + y, steps=3)
-    tip = frame.locator(".deck-tooltip")
-    expect(tip).to_be_visible(timeout=20_000)
+    tip = frame.locator(".deck-tooltip:visible").first  # (a deck may have more than one tooltip element)
+    for _ in range(attempts):
+        page.mouse.move(left + x - 40, top + y - 40)
+        page.mouse.move(left + x, top + y, steps=4)
+        with contextlib.suppress(PlaywrightTimeout):
+            tip.wait_for(state="visible", timeout=3_000)
+            break
+    expect(tip).to_be_visible()
     assert tip.locator(":not(br)").count() == 0, f"the tooltip holds elements: {tip.inner_html()}"
     return tip.inner_text()
 
 
 def open_explore(page: Page, server: AppServer, **params: str) -> Frame:
-    page.goto(f"{server.url}/explore?{urlencode(params)}")
+    page.goto(f"{server.url}/?{urlencode(params)}")  # Explore is the default page: its URL is the root
     return player_frame(page, TIMEOUT_MS)
 
 
@@ -124,12 +134,12 @@ def test_explore_tooltips_details_list_and_banner(app_server: AppServer, page: P
 
 def test_an_uploaded_overlay_shows_its_properties_as_text(app_server: AppServer, page: Page) -> None:
     frame = open_explore(page, app_server, t="2024-02-01")
+    before = state(frame)["dataKey"]
     page.get_by_text("Add your own data").click()
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
         files=[{"name": f"{IMG}.geojson", "mimeType": "application/geo+json", "buffer": overlay_geojson()}])
     expect(page.get_by_text("Everything in your files was added to the map.")).to_be_visible()
-    frame.wait_for_function("window.__corridor.state.ready && window.__corridor.stats.draws >= 2")
-    page.wait_for_timeout(1500)  # the new data (with the overlay) drawn
+    frame.wait_for_function(f"window.__corridor.state.dataKey !== {before!r}")  # the data with the overlay came
     x, y = frame.evaluate("([lon, lat]) => window.__corridor.project(lon, lat)", list(OVERLAY_POINT))
     text = hover_tooltip(page, frame, x, y)
     assert text.splitlines()[:3] == [f"{IMG}.geojson", f"name: {IMG}", f"{SVG}: {SCRIPT}"], text
@@ -196,7 +206,10 @@ def test_the_standalone_export_from_file_url(data_folder: Path, tmp_path: Path, 
     details = page.locator("#details")
     expect(details).to_be_visible()
     expect(page.locator("#details-title")).to_have_text(SHORT_2)
-    assert f"Disputed: Disputed {IMG}" in details.text_content()
+    text = details.text_content()
+    assert f"Disputed: Disputed {IMG}" in text and f"Summary {IMG}" in text
+    assert f"Outlet {SHORT}, 2024-01: Title {IMG}" in text  # a source: outlet, date and title
+    assert details.get_by_role("link", name=f"Outlet {SHORT}, 2024-01").get_attribute("href") == URL_TEMPLATE
     assert details.locator("img, svg, script").count() == 0
     assert state(frame)["selected"] == "E002"
     assert_inert(page)
