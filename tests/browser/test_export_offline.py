@@ -59,7 +59,7 @@ def test_data_text_runs_no_script_in_tooltips_or_details(export: Path, page_offl
     assert page_offline.locator("#details-title").text_content() == HOSTILE[:90]
     assert HOSTILE in details.text_content()
     assert details.locator("img, script").count() == 0
-    tooltip = page_offline.locator(".deck-tooltip")
+    tooltip = page_offline.locator("#map-live .deck-tooltip")
     assert "<img src=x" in (tooltip.text_content() or "")
     assert tooltip.locator("img").count() == 0
     page_offline.wait_for_timeout(500)
