@@ -5,7 +5,10 @@ is written once per content key to ``layers/player/data/<key>.json`` and the bro
 component's own folder. The component's args carry only ``{"key", "url"}`` and the small view state, so a
 rerun that moves the date or the camera sends a few hundred bytes, never the data again. (Inlining the payload
 in the args re-sends all of it whenever any arg changes: Streamlit's message cache only spares an element that
-is identical to the last run's. Measured on the real data: see ``benchmarks/player_transport.py``.)
+is identical to the last run's. Measured on the real data with ``benchmarks/player_transport.py``: a rerun that
+moves the date or camera sends 478 bytes of args by reference against 307,850 inlined; the file is 275 KB,
+93 KB gzipped, fetched once per key and cached by the browser. Static files also keep working when a second
+browser window, or the Story page, shows the same data: each fetches it by key.)
 """
 
 from __future__ import annotations
