@@ -49,6 +49,8 @@ BENCH_VIEW = View(
 """The view selected at every size: a year's window, six of nine categories, four of five confidence grades."""
 FRAME_VIEW = View(date=dt.date(2024, 6, 30))
 """The view played for frame timing: no filter, so every flow of the data is in the player."""
+FRAME_SECONDS = 20.0
+"""Seconds of playing per size: software WebGL here may take seconds to draw one frame at 10,000+ flows."""
 EXPORT_VIEW = View(title="Corridor benchmark")
 """The view exported as PNG: every event, the default camera (the most there is to draw)."""
 MEMORY_NOTE = "resource.getrusage(RUSAGE_SELF).ru_maxrss of the bench process (chromium not included)"
@@ -96,7 +98,7 @@ def frame_ms(catalog: Catalog, view: View) -> float | None:
     if not CHROMIUM.is_file():
         log(f"frame_ms: not measured: no chromium at {CHROMIUM} (apt-get install chromium)")
         return None
-    stats = play(catalog, view)
+    stats = play(catalog, view, seconds=FRAME_SECONDS)
     log(f"frame_ms: {stats.get('flows')} flows in the player: {stats.get('frame_ms_mean')} ms mean, "
         f"{stats.get('frame_ms_max')} ms max over {stats.get('frames')} frames ({stats.get('rebuilds')} rebuilds); "
         f"deck.gl draw {stats.get('draw_ms_mean')} ms, {stats.get('fps')} fps (software WebGL), "

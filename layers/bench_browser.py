@@ -56,13 +56,18 @@ def play_stats(html: Path, seconds: float = 5.0, speed: str = "4") -> dict[str, 
                        else r.abort())
             opened = time.perf_counter()
             page.goto(html.as_uri(), timeout=300_000)
-            page.wait_for_function("window.__corridor && window.__corridor.state.ready", timeout=300_000)
-            page.wait_for_function("window.__corridor.stats.draws >= 1", timeout=300_000)
+            # Poll on a timer and click through the DOM: at 10,000+ flows software WebGL may take seconds per frame,
+            # and Playwright's default polling (each animation frame) and click (waits for the page to settle) then
+            # crawl or time out.
+            page.wait_for_function("window.__corridor && window.__corridor.state.ready", timeout=300_000,
+                                   polling=250)
+            page.wait_for_function("window.__corridor.stats.draws >= 1", timeout=300_000, polling=250)
             ready_s = time.perf_counter() - opened
-            page.select_option("#speed", speed)
-            page.click("#play")
+            page.evaluate("(v) => { const s = document.getElementById('speed'); s.value = v; "
+                          "s.dispatchEvent(new Event('change')); }", speed)
+            page.evaluate("document.getElementById('play').click()")
             page.wait_for_timeout(seconds * 1000)
-            page.click("#play")
+            page.evaluate("document.getElementById('play').click()")
             stats = page.evaluate("JSON.parse(JSON.stringify(window.__corridor.stats))")
             state = page.evaluate("JSON.parse(JSON.stringify(window.__corridor.state))")
         finally:
