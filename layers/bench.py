@@ -49,6 +49,9 @@ BENCH_VIEW = View(
 """The view selected at every size: a year's window, six of nine categories, four of five confidence grades."""
 FRAME_VIEW = View(date=dt.date(2024, 6, 30))
 """The view played for frame timing: no filter, so every flow of the data is in the player."""
+REPLAY_FRAMES = 600
+REPLAY_KEY = "frame_replay_ms"
+"""Shown in the table, not in the JSON: JS ms per frame replayed at 60 fps with drawing paused."""
 FRAME_SECONDS = 20.0
 """Seconds of playing per size: software WebGL here may take seconds to draw one frame at 10,000+ flows."""
 EXPORT_VIEW = View(title="Corridor benchmark")
@@ -83,27 +86,31 @@ def naive_spec(catalog: Catalog, view: View) -> str:
     return deck(catalog, view).to_json()
 
 
-def frame_ms(catalog: Catalog, view: View) -> float | None:
-    """JavaScript milliseconds per animation frame of the player in headless chromium (None: not measurable).
+def frame_ms(catalog: Catalog, view: View) -> tuple[float | None, float | None]:
+    """JavaScript milliseconds per animation frame of the player in headless chromium: (over the frames drawn while
+    playing, over REPLAY_FRAMES frames replayed at 60 fps with drawing paused); None when not measurable.
 
     Measured by the player's own benchmark (``layers.bench_browser``: the standalone export played in chromium,
-    ``window.__corridor.stats.frameMsMean``).
+    ``window.__corridor.stats.frameMsMean``, and ``window.__corridor.replay``).
     """
     try:
         from .bench_browser import CHROMIUM
         from .bench_browser import frame_ms as play
     except ImportError as exc:
         log(f"frame_ms: not measured: the player's browser benchmark is not available ({exc})")
-        return None
+        return None, None
     if not CHROMIUM.is_file():
         log(f"frame_ms: not measured: no chromium at {CHROMIUM} (apt-get install chromium)")
-        return None
-    stats = play(catalog, view, seconds=FRAME_SECONDS)
+        return None, None
+    stats = play(catalog, view, seconds=FRAME_SECONDS, replay_frames=REPLAY_FRAMES)
     log(f"frame_ms: {stats.get('flows')} flows in the player: {stats.get('frame_ms_mean')} ms mean, "
         f"{stats.get('frame_ms_max')} ms max over {stats.get('frames')} frames ({stats.get('rebuilds')} rebuilds); "
         f"deck.gl draw {stats.get('draw_ms_mean')} ms, {stats.get('fps')} fps (software WebGL), "
-        f"ready in {stats.get('ready_s')} s")
-    return float(stats["frame_ms_mean"])
+        f"ready in {stats.get('ready_s')} s; replayed at 60 fps with drawing paused: {stats.get('replay_ms_mean')} ms "
+        f"mean, {stats.get('replay_ms_p95')} ms p95, {stats.get('replay_ms_max')} ms max over "
+        f"{stats.get('replay_frames')} frames")
+    replayed = stats.get("replay_ms_mean")
+    return float(stats["frame_ms_mean"]), None if replayed is None else float(replayed)
 
 
 def _runs_for(n_events: int, runs: int) -> int:
@@ -142,7 +149,7 @@ def measure_size(folder: Path, runs: int, skip: set[str], view: View = BENCH_VIE
         log(f"frame_ms ({n} events): skipped (--skip browser)")
     else:
         try:
-            figures["frame_ms"] = frame_ms(catalog, FRAME_VIEW)
+            figures["frame_ms"], figures[REPLAY_KEY] = frame_ms(catalog, FRAME_VIEW)
         except Exception as exc:
             log(f"frame_ms ({n} events): could not play ({type(exc).__name__}: {exc})")
     return figures
@@ -180,7 +187,7 @@ def run(data: Path, sizes: Iterable[str] = SIZES, runs: int = 5, skip: Iterable[
         seed: int = SEED) -> dict[str, Any]:
     """Every figure, as the JSON object ``--json`` prints."""
     skip = set(skip)
-    results: dict[str, Any] = {key: {} for key in PER_SIZE} | {key: None for key in SINGLE}
+    results: dict[str, Any] = {key: {} for key in (*PER_SIZE, REPLAY_KEY)} | {key: None for key in SINGLE}
     real = load_catalog(data)
     if "page" not in skip:
         log(f"bytes_open counts the page's messages and the player's data file; the player's code "
@@ -240,6 +247,7 @@ PER_SIZE_ROWS = (
     ("  naive: pydeck JSON per move", "bytes_per_move_naive", "B", None),
     ("  share of naive", ("bytes_per_move", "bytes_per_move_naive", "share"), "", None),
     ("JS per animation frame", "frame_ms", "ms", "< 1 ms at 10k, < 8 at 100k"),
+    ("  60 fps replay, no drawing", REPLAY_KEY, "ms", None),
 )
 SINGLE_ROWS = (
     ("PNG 1920x1080 (real data)", "png_1080_s", "s", "< 1.5 s"),
@@ -262,7 +270,7 @@ def table(results: dict[str, Any], runs: int) -> str:
             fast, slow, kind = key
             cells = [_ratio(results[fast].get(s), results[slow].get(s), kind) for s in sizes]
         else:
-            cells = [_number(results[key].get(s), unit) for s in sizes]
+            cells = [_number((results.get(key) or {}).get(s), unit) for s in sizes]
         lines.append(f"{label:<{width}}" + "".join(f"{c:>15}" for c in cells) + (f"   {target}" if target else ""))
     lines.append("")
     for label, key, unit, target in SINGLE_ROWS:
@@ -295,7 +303,7 @@ def main(args: argparse.Namespace) -> int:
     sizes = [s for s in SIZES if s in args.sizes]
     results = run(args.data, sizes, args.runs, args.skip, args.seed)
     if args.json:
-        print(json.dumps(results, allow_nan=False))
+        print(json.dumps({key: results[key] for key in (*PER_SIZE, *SINGLE)}, allow_nan=False))
     else:
         print(table(results, args.runs))
     return 0

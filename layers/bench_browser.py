@@ -42,8 +42,16 @@ def synthetic_catalog(n_flows: int, folder: Path, seed: int = SEED) -> Catalog:
     return load_catalog(folder)
 
 
-def play_stats(html: Path, seconds: float = 5.0, speed: str = "4") -> dict[str, Any]:
-    """Open ``html`` in headless chromium with the network blocked, play ``seconds`` at ``speed``, read stats."""
+REPLAY_WARMUP = 60
+
+
+def play_stats(html: Path, seconds: float = 5.0, speed: str = "4", replay_frames: int = 0) -> dict[str, Any]:
+    """Open ``html`` in headless chromium with the network blocked, play ``seconds`` at ``speed``, read stats.
+
+    With ``replay_frames``, also replay that many frames at 60 fps with drawing paused (``window.__corridor.replay``,
+    after REPLAY_WARMUP frames): the JS per frame when the renderer keeps up, which software WebGL here does not
+    at 10,000+ flows (then every frame it draws is one that rebuilds the visible sets).
+    """
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.is_file():
@@ -70,21 +78,31 @@ def play_stats(html: Path, seconds: float = 5.0, speed: str = "4") -> dict[str, 
             page.evaluate("document.getElementById('play').click()")
             stats = page.evaluate("JSON.parse(JSON.stringify(window.__corridor.stats))")
             state = page.evaluate("JSON.parse(JSON.stringify(window.__corridor.state))")
+            replayed = []
+            if replay_frames:
+                page.evaluate("([n, s]) => window.__corridor.replay(n, s)", [REPLAY_WARMUP, float(speed)])
+                replayed = page.evaluate("([n, s]) => window.__corridor.replay(n, s)", [replay_frames, float(speed)])
         finally:
             browser.close()
-    return {"ready_s": round(ready_s, 2), "frames": stats["frames"], "frame_ms_mean": round(stats["frameMsMean"], 3),
-            "frame_ms_max": round(stats["frameMsMax"], 2), "draw_ms_mean": round(stats["drawMsMean"], 1),
-            "fps": round(stats["frames"] / seconds, 1), "rebuilds": stats["rebuilds"],
-            "visible_events": state["visibleEvents"]}
+    result = {"ready_s": round(ready_s, 2), "frames": stats["frames"], "frame_ms_mean": round(stats["frameMsMean"], 3),
+              "frame_ms_max": round(stats["frameMsMax"], 2), "draw_ms_mean": round(stats["drawMsMean"], 1),
+              "fps": round(stats["frames"] / seconds, 1), "rebuilds": stats["rebuilds"],
+              "visible_events": state["visibleEvents"]}
+    if replayed:
+        ordered = sorted(replayed)
+        result |= {"replay_frames": len(replayed), "replay_ms_mean": round(sum(replayed) / len(replayed), 3),
+                   "replay_ms_p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
+                   "replay_ms_max": round(ordered[-1], 2)}
+    return result
 
 
-def frame_ms(catalog: Catalog, view: View, seconds: float = 5.0) -> dict[str, Any]:
+def frame_ms(catalog: Catalog, view: View, seconds: float = 5.0, replay_frames: int = 0) -> dict[str, Any]:
     """The player's per-frame figures for ``view`` of ``catalog`` (played from ``view.date`` or the start)."""
     start = view.with_(date=view.date or START)
     with tempfile.TemporaryDirectory(prefix="corridor-frame-") as tmp:
         html = Path(tmp) / "player.html"
         html.write_text(standalone_html(catalog, start), encoding="utf-8")
-        result = play_stats(html, seconds)
+        result = play_stats(html, seconds, replay_frames=replay_frames)
         result["html_bytes"] = html.stat().st_size
     result["flows"] = len(flow_table(catalog.events))
     return result

@@ -45,7 +45,7 @@
   };
   const stats = {frames: 0, frameMsMean: 0, frameMsMax: 0, frameMsTotal: 0, draws: 0, drawMsMean: 0,
     drawMsMax: 0, drawMsTotal: 0, rebuilds: 0, dataMs: 0, fps: 0};
-  const api = {state, stats, project, pathPoint, version: 1};
+  const api = {state, stats, project, pathPoint, replay, version: 1};
   window.__corridor = api;
 
   let deck = null;          // the live map: flows, points, places (redrawn every animation frame)
@@ -486,6 +486,34 @@
     else rafId = requestAnimationFrame(frame);
   }
 
+  /** For benchmarks: the JS ms of ``frames`` animation frames at 60 fps and ``speed``, replayed with deck.gl's
+   * drawing paused (so a slow software renderer does not set how often the visible sets are rebuilt). Each frame
+   * does what frame() does: move the time, rebuild what became visible (at most every REBUILD_EVERY_MS), set the
+   * layers. The time and the drawing are restored afterwards. */
+  function replay(frames, speed) {
+    if (!D || !deck) return null;
+    const loop = deck.animationLoop;
+    const before = {t: state.t, playing: state.playing};
+    if (state.playing) pause(null);
+    if (loop) loop.stop();
+    state.playing = true;  // as while playing (no event list rendering); no animation frame is requested
+    const step = (1 / 60) * DAYS_PER_SECOND * (speed || 1);
+    const times = [];
+    let next = performance.now();
+    for (let i = 0; i < frames; i++) {
+      while (performance.now() < next);  // 60 fps timing
+      next += 1000 / 60;
+      const start = performance.now();
+      setTime(D.range[0] + ((state.t + step - D.range[0]) % (D.range[1] - D.range[0])), true);
+      times.push(performance.now() - start);
+    }
+    state.playing = false;
+    if (loop) loop.start();
+    setTime(before.t, false);
+    push();
+    if (before.playing) play();
+    return times;
+  }
   function play() {
     if (!D || state.playing) return;
     if (state.t >= D.range[1]) setTime(D.range[0], false);
