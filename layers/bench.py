@@ -290,6 +290,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help=f"parts not to measure (their figures are null): {', '.join(PARTS)}")
     parser.add_argument("--seed", type=int, default=SEED, help="seed of the synthetic events")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--save", type=Path, help="also write the JSON object to this file")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -302,8 +303,11 @@ def main(args: argparse.Namespace) -> int:
         return 2
     sizes = [s for s in SIZES if s in args.sizes]
     results = run(args.data, sizes, args.runs, args.skip, args.seed)
+    text = json.dumps({key: results[key] for key in (*PER_SIZE, *SINGLE)}, allow_nan=False)
+    if args.save:
+        args.save.write_text(text + "\n", encoding="utf-8")
     if args.json:
-        print(json.dumps({key: results[key] for key in (*PER_SIZE, *SINGLE)}, allow_nan=False))
+        print(text)
     else:
         print(table(results, args.runs))
     return 0
