@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import runpy
 from pathlib import Path
 
 import streamlit as st
 
 from layers.catalog import Catalog, load_catalog
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+ROOT = Path(__file__).resolve().parent.parent
+APP_SCRIPT = ROOT / "app.py"
+DEFAULT_DATA_DIR = ROOT / "geodata"
 DATA_DIR = Path(os.environ.get("CORRIDOR_DATA", DEFAULT_DATA_DIR))
 
 
@@ -37,16 +40,18 @@ def _load(folder: str, key: str) -> Catalog:
 def require_app_navigation() -> None:
     """Run pages only through ``app.py``'s ``st.navigation``.
 
-    Streamlit treats an app with a ``pages/`` folder as an old-style multipage app until the first script
-    run calls ``st.navigation``. When a fresh server's first visitor opens a permalink such as ``/explore``,
-    Streamlit runs ``pages/explore.py`` on its own (no page config, wrong menu). This switches the server
-    to ``st.navigation`` and reruns, so that ``app.py`` runs and routes to the same page.
+    Streamlit treats an app with a ``pages/`` folder as an old-style multipage app until a script run calls
+    ``st.navigation``. When a fresh server's first visitor opens a permalink such as ``/story``, Streamlit
+    runs ``pages/story.py`` on its own (no page config, the wrong menu). This switches the server to
+    ``st.navigation`` and runs ``app.py`` in this same run, which routes to the same page; the page's own
+    run then stops. (A rerun instead would drop a button press made in that run.)
     """
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        runpy.run_path(str(APP_SCRIPT), run_name="__main__")
+        st.stop()
 
 
 def catalog(folder: Path | None = None) -> Catalog:
