@@ -14,7 +14,10 @@ cat = catalog()
 params = st.query_params
 if not cat.stories:
     problems_banner(cat)
-    st.info("There is no story yet: add one as geodata/stories/<name>.yaml (see the README).")
+    if any(p.file.startswith("stories/") for p in cat.report.errors):
+        st.error("No story could be loaded: each was set aside for the problems listed above.")
+    else:
+        st.info("There is no story yet: add one as geodata/stories/<name>.yaml (see the README).")
     st.stop()
 
 name = params.get("story", "")

@@ -156,3 +156,23 @@ def test_every_mode_renders_every_chapter_without_error(mode):
         at.button(key="story-next").click().run()
         assert not at.exception
     assert at.query_params["chapter"] == CHAPTERS[-1].id
+
+
+@pytest.mark.parametrize(("broken", "says"), [
+    ("sources", "No story could be loaded"),  # no sources: no event loads, so no chapter can show its events
+    ("stories", "There is no story yet"),
+])
+def test_story_page_says_why_there_is_no_story(tmp_path, monkeypatch, broken, says):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "geodata", folder)
+    if broken == "sources":
+        (folder / "sources.csv").write_bytes(b"\xff\xfe not text")
+    else:
+        shutil.rmtree(folder / "stories")
+    monkeypatch.setenv("CORRIDOR_DATA", str(folder))
+    at = open_story()
+    shown = [e.value for e in (*at.error, *at.info)]
+    assert any(says in text for text in shown), shown
+    assert bool(at.warning) == (broken == "sources"), "the problems banner, only when something was set aside"

@@ -55,6 +55,7 @@
   let D = null;             // the prepared data
   let L = {};               // current layer instances by id
   let order = [];           // draw order of layer ids
+  const LEGEND_OPEN_MIN_PX = 700;
   let opts = {show_controls: true, show_legend: true, show_details: false, show_list: false, presenter: false,
     report_keys: [], transition_ms: 1200, height: null};
   let lastArgs = null;
@@ -863,6 +864,10 @@
     els.controls.hidden = !opts.show_controls;
     els.legend.hidden = !opts.show_legend;
     if (opts.height) els.map.style.height = `${Math.max(200, Math.min(4000, +opts.height))}px`;
+    if (!state.legendFolded) {  // once: a short map starts with its legend folded, so the legend hides no flows
+      state.legendFolded = true;
+      els.legend.open = (+opts.height || els.map.clientHeight || window.innerHeight) >= LEGEND_OPEN_MIN_PX;
+    }
     if (opts.title) { els.title.hidden = false; els.title.textContent = opts.title; } else { els.title.hidden = true; }
     if (D && deck) { buildAll(); push(); renderDetails(); renderList(); }
   }
