@@ -234,7 +234,7 @@ def _near(outlines: list[Any], point: Point) -> bool:
     return min(outline.distance(point) for outline in outlines) <= COUNTRY_SLACK_DEG
 
 
-def _check_places_in_countries(places: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
+def check_places_in_countries(places: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
                                report: Report, name: str = "places.geojson") -> gpd.GeoDataFrame:
     """A place must lie in (or near) its country; a point that fits only when swapped is an error."""
     if places.empty or countries.empty:
@@ -272,7 +272,7 @@ def _set_aside(report: Report, file: str, wheres: list[str], what: str, unread: 
                    "warning")
 
 
-def _events(rows: list[Row], places: set[str] | None, sources: set[str] | None, report: Report,
+def events_frame(rows: list[Row], places: set[str] | None, sources: set[str] | None, report: Report,
             name: str = "events.csv") -> pd.DataFrame:
     """Events with their date intervals, set aside when a date or a reference is wrong.
 
@@ -315,7 +315,8 @@ def _events(rows: list[Row], places: set[str] | None, sources: set[str] | None, 
     return frame.sort_values(["start_day", "id"], kind="stable").reset_index(drop=True)
 
 
-def _sources(rows: list[Row], report: Report, name: str = "sources.csv") -> pd.DataFrame:
+def sources_frame(rows: list[Row], report: Report, name: str = "sources.csv") -> pd.DataFrame:
+    """The sources as a table (each row with where it is in the file); a row whose date does not parse is set aside."""
     from .dates import parse_partial
 
     records = []
@@ -349,7 +350,7 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
     countries = _features(folder / "countries.geojson", report, ("Polygon", "MultiPolygon"),
                           COUNTRY_COLUMNS, limits, id_column=None)
     places = _features(folder / "places.geojson", report, ("Point",), PLACE_COLUMNS, limits)
-    places = _check_places_in_countries(places, countries, report)
+    places = check_places_in_countries(places, countries, report)
     routes = _features(folder / "routes.geojson", report, ("LineString",), ROUTE_COLUMNS, limits,
                        optional=True)
     place_ids = set(places["id"])
@@ -361,9 +362,9 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
     _set_aside(report, "routes.geojson", list(routes["where"]) if places_unread else [], "route(s)",
                "places.geojson")
     routes = routes[routes["from"].isin(place_ids) & routes["to"].isin(place_ids)]
-    sources = _sources(read_table(folder / "sources.csv", SOURCE_COLUMNS, report, limits), report)
+    sources = sources_frame(read_table(folder / "sources.csv", SOURCE_COLUMNS, report, limits), report)
     source_ids = set(sources["id"])
-    events = _events(read_table(folder / "events.csv", EVENT_COLUMNS, report, limits),
+    events = events_frame(read_table(folder / "events.csv", EVENT_COLUMNS, report, limits),
                      None if places_unread else place_ids,
                      None if "sources.csv" in report.rejected_files else source_ids, report)
     event_ids = set(events["id"])

@@ -37,10 +37,10 @@ from .catalog import (
     SOURCE_COLUMNS,
     WGS84,
     Catalog,
-    _check_places_in_countries,
-    _events,
-    _sources,
+    check_places_in_countries,
+    events_frame,
     features_frame,
+    sources_frame,
 )
 from .features import read_features
 from .readers import Limits, csv_rows, decode, parse_json
@@ -370,7 +370,7 @@ def merge_uploads(catalog: Catalog, uploads: Iterable[Upload], limits: Limits = 
         if item.kind == PLACES:
             frame = features_frame(item.obj, name, report, ("Point",), PLACE_COLUMNS, limits)
             frame = _new_features(name, frame, place_ids, report, "a place")
-            frame = _check_places_in_countries(frame, catalog.countries, report, name)
+            frame = check_places_in_countries(frame, catalog.countries, report, name)
             places.append(frame)
             loaded[name] = len(frame)
         elif item.kind == ROUTES:
@@ -386,7 +386,7 @@ def merge_uploads(catalog: Catalog, uploads: Iterable[Upload], limits: Limits = 
             loaded[name] = int(sum(good))
         elif item.kind == SOURCES:
             rows = _new_ids(name, _table_rows(item, SOURCE_COLUMNS, report, limits), source_ids, report, "a source")
-            frame = _sources(rows, report, name)
+            frame = sources_frame(rows, report, name)
             for sid in {row["id"] for _, row in rows} - set(frame["id"]):
                 del source_ids[sid]  # set aside by its date check: not a source an event may cite
             sources.append(frame)
@@ -398,7 +398,7 @@ def merge_uploads(catalog: Catalog, uploads: Iterable[Upload], limits: Limits = 
             loaded[name] = len(frame)
         elif item.kind == EVENTS:
             rows = _new_ids(name, _table_rows(item, EVENT_COLUMNS, report, limits), event_ids, report, "an event")
-            frame = _events(rows, set(place_ids), set(source_ids), report, name)
+            frame = events_frame(rows, set(place_ids), set(source_ids), report, name)
             events.append(frame)
             loaded[name] = len(frame)
     files = [FileResult(p.name, p.kind, loaded.get(p.name, 0),
