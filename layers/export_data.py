@@ -88,8 +88,9 @@ CSV_COLUMNS = ("id", "date_label", "date", "end_date", "precision", "start", "en
 
 
 def neutralise(cell: str) -> str:
-    """A cell a spreadsheet will show as text: a leading ' before =, +, -, @, tab or carriage return."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """A cell a spreadsheet will show as text: a leading ' before =, +, -, @, tab or carriage return, also when
+    spaces come first (some spreadsheets skip them)."""
+    return "'" + cell if cell.lstrip(" ").startswith(FORMULA_STARTS) else cell
 
 
 def events_csv(catalog: Catalog, view: View) -> str:

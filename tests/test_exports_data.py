@@ -102,4 +102,6 @@ def test_neutralise_leaves_ordinary_text_alone():
     assert neutralise("2023-10-17") == "2023-10-17"
     assert neutralise("=1+1") == "'=1+1"
     assert neutralise("\t=1+1") == "'\t=1+1" and neutralise("\r=1+1") == "'\r=1+1"
+    assert neutralise("  =1+1") == "'  =1+1" and neutralise(" @SUM(A1)") == "' @SUM(A1)"
+    assert neutralise(" 5 containers") == " 5 containers"
     assert neutralise("") == ""
