@@ -11,14 +11,12 @@ opens, and that the text is shown literally (see :data:`LITERALS`).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
 import yaml
 
-from tests.factory import EVENTS, PLACES, SOURCES, feature_collection, point, write_folder
+from tests.factory import EVENTS, PLACES, SOURCES, csv_text, feature_collection, point, write_folder
 
 IMG = "<img src=x onerror=window.__xss=1>"
 SCRIPT = "</script><script>window.__xss=1</script>"
@@ -44,15 +42,6 @@ URL_TEMPLATE = "https://example.org/{title}/${x}/{{x}}/$&/a(b)"
 BAD_URL_SOURCE = "S09"
 OVERLAY_POINT = (100.0, 44.0)
 OVERLAY_ZONE_CENTRE = (110.0, 39.0)
-
-
-def _csv(columns: list[str], rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: row.get(c, "") for c in columns})
-    return out.getvalue()
 
 
 def places() -> list[dict]:
@@ -108,11 +97,11 @@ def story() -> dict:
 def write_xss_folder(folder: Path) -> Path:
     """Write the hostile data folder and return it."""
     write_folder(folder, places=places(), events=events(), sources=sources(), routes=routes())
-    (folder / "disagreements.csv").write_text(_csv(
+    (folder / "disagreements.csv").write_text(csv_text(
         ["id", "topic", "summary", "events", "sources"],
         [{"id": "D01", "topic": f"Topic {SHORT}", "summary": f"Disagreement {ALL}", "events": "E001;E003",
           "sources": "S01;S02"}]), encoding="utf-8")
-    (folder / "seed_claims.csv").write_text(_csv(
+    (folder / "seed_claims.csv").write_text(csv_text(
         ["id", "claim", "status", "finding", "events", "sources"],
         [{"id": "C01", "claim": f"Claim {ALL}", "status": "partly-confirmed", "finding": f"Finding {ALL}",
           "events": "E002", "sources": "S02"}]), encoding="utf-8")
