@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from layers.catalog import Catalog, load_catalog
 from tests.factory import write_folder
@@ -16,3 +17,16 @@ def tiny_folder(tmp_path: Path) -> Path:
 @pytest.fixture
 def tiny(tiny_folder: Path) -> Catalog:
     return load_catalog(tiny_folder)
+
+
+def open_app(page: str = "explore", **params: str) -> AppTest:
+    """The app as a visitor opens it: ``pages/<page>.py`` with these URL parameters, run without an exception."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    if page != "explore":  # the default page; the others are reached from it
+        at.run()
+        at.switch_page(f"pages/{page}.py")
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at

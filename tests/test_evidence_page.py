@@ -8,26 +8,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.catalog import load_catalog
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_app
 from ui.citations import CLAIM_BADGES, md
 
 DATA = load_catalog(ROOT / "geodata")
 
 
-def open_evidence(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.switch_page("pages/evidence.py")
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 @pytest.fixture(scope="module")
 def page() -> AppTest:
-    return open_evidence()
+    return open_app("evidence")
 
 
 def texts(at: AppTest) -> str:
@@ -91,7 +80,7 @@ def test_seed_claims_show_a_status_badge_and_the_finding(page):
 
 
 def test_an_event_from_the_url_opens_on_a_map_with_every_source():
-    at = open_evidence(ev="E026")
+    at = open_app("evidence", ev="E026")
     assert at.subheader[0].value.startswith("E026")
     body = texts(at)
     for sid in DATA.events.set_index("id").loc["E026", "sources"]:

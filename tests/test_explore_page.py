@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers.dates import day_number
 from layers.player_assets import PLAYER_DIR
-from tests.conftest import ROOT
+from tests.conftest import open_app
 from tests.factory import EVENTS, SOURCES, write_folder
 from ui.explore import PLAYER_KEY
 
@@ -33,15 +33,6 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = write_folder(tmp_path / "data", events=HOSTILE_EVENTS, sources=HOSTILE_SOURCES)
     monkeypatch.setenv("CORRIDOR_DATA", str(folder))
     return folder
-
-
-def open_page(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def player_args(at: AppTest) -> dict[str, Any]:
@@ -77,7 +68,7 @@ def listed(at: AppTest) -> list[str]:
 
 
 def test_the_player_gets_a_small_reference_to_its_data(data: Path) -> None:
-    at = open_page()
+    at = open_app()
     args = player_args(at)
     assert args["date"] is None and args["window"] is None and args["selected"] is None
     assert args["data"]["url"] == f"data/{args['data']['key']}.json"
@@ -90,7 +81,7 @@ def test_the_player_gets_a_small_reference_to_its_data(data: Path) -> None:
 
 def test_a_link_reopens_the_same_view(data: Path) -> None:
     link = {"t": "2023-10-01", "w": "45", "cat": "munitions,diplomacy", "cam": "120,40,4,10,0", "ev": "E002"}
-    at = open_page(**link)
+    at = open_app(**link)
     assert params(at) == link, "the URL is kept as it came"
     args = player_args(at)
     assert args["date"] == day_number(dt.date(2023, 10, 1)) and args["window"] == 45
@@ -102,12 +93,12 @@ def test_a_link_reopens_the_same_view(data: Path) -> None:
     assert at.subheader[1].value == "Events on the map in the 45 days up to 1 Oct 2023"
     assert sorted(listed(at)) == ["Ships shuttle containers", "Summit"]
     assert at.selectbox(key="explore-pick").value == "E002"
-    again = open_page(**params(at))
+    again = open_app(**params(at))
     assert player_args(again) == args, "the same link opens the same player state"
 
 
 def test_pausing_moves_the_time_and_the_list_but_not_the_data(data: Path) -> None:
-    at = open_page(t="2023-08-20")
+    at = open_app(t="2023-08-20")
     before = player_args(at)
     assert listed(at) == ["Ships shuttle containers"]
     send(at, kind="pause", date=day_number(dt.date(2024, 2, 10)))
@@ -122,7 +113,7 @@ def test_pausing_moves_the_time_and_the_list_but_not_the_data(data: Path) -> Non
 
 
 def test_a_click_on_the_map_shows_the_details_safely(data: Path) -> None:
-    at = open_page(t="2024-03-01")
+    at = open_app(t="2024-03-01")
     assert "Click a flow or a point" in at.info[0].value
     camera = {"longitude": 100.5, "latitude": 45.25, "zoom": 3.5, "pitch": 0, "bearing": 0}
     send(at, kind="click", event="E003", date=day_number(dt.date(2024, 3, 1)), camera=camera)
@@ -139,7 +130,7 @@ def test_a_click_on_the_map_shows_the_details_safely(data: Path) -> None:
 
 
 def test_the_same_message_is_applied_once(data: Path) -> None:
-    at = open_page(t="2024-03-01")
+    at = open_app(t="2024-03-01")
     send(at, kind="click", event="E001", date=day_number(dt.date(2024, 3, 1)))
     at.selectbox(key="explore-pick").select("E002").run()
     assert params(at)["ev"] == "E002", "the list's choice wins over an old click"
@@ -148,7 +139,7 @@ def test_the_same_message_is_applied_once(data: Path) -> None:
 
 
 def test_filters_change_the_data_and_drop_a_selection_they_hide(data: Path) -> None:
-    at = open_page(ev="E002")
+    at = open_app(ev="E002")
     before = player_args(at)["data"]["key"]
     at.multiselect(key="explore-cat").select("strike").run()
     assert params(at)["cat"] == "strike" and "ev" not in params(at)

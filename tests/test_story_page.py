@@ -11,23 +11,12 @@ from streamlit.testing.v1 import AppTest
 from layers.catalog import load_catalog
 from layers.dates import day_number
 from layers.stories import chapter_view, key_points
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_app
 from ui.citations import md
 
 DATA = load_catalog(ROOT / "geodata")
 STORY = DATA.stories["russia-dprk"]
 CHAPTERS = STORY.chapters
-
-
-def open_story(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.switch_page("pages/story.py")
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def player_args(at: AppTest) -> dict:
@@ -50,7 +39,7 @@ def assert_shows(at: AppTest, index: int) -> None:
 
 
 def test_walk_the_whole_story_forward_and_back():
-    at = open_story()
+    at = open_app("story")
     assert_shows(at, 0)
     assert at.header[0].value == md(CHAPTERS[0].title)
     data_ref = player_args(at)["data"]
@@ -74,7 +63,7 @@ def test_walk_the_whole_story_forward_and_back():
 
 def test_a_chapter_opens_from_the_url_and_lists_its_events_with_sources():
     chapter = CHAPTERS[10]
-    at = open_story(story="russia-dprk", chapter=chapter.id)
+    at = open_app("story", story="russia-dprk", chapter=chapter.id)
     assert_shows(at, 10)
     body = "\n".join(m.value for m in at.markdown)
     events = DATA.events.set_index("id")
@@ -85,13 +74,13 @@ def test_a_chapter_opens_from_the_url_and_lists_its_events_with_sources():
 
 
 def test_unknown_story_or_chapter_falls_back_to_the_first_chapter():
-    at = open_story(story="nope", chapter="../../etc")
+    at = open_app("story", story="nope", chapter="../../etc")
     assert_shows(at, 0)
     assert at.query_params["story"] in ("russia-dprk", ["russia-dprk"])
 
 
 def test_pagedown_pageup_buttons_and_keys_reported_by_the_map():
-    at = open_story(chapter=CHAPTERS[3].id)
+    at = open_app("story", chapter=CHAPTERS[3].id)
     at.button(key="story-pagedown").click().run()
     assert_shows(at, 4)
     at.button(key="story-pageup").click().run()
@@ -108,7 +97,7 @@ def test_pagedown_pageup_buttons_and_keys_reported_by_the_map():
 
 
 def test_presenter_mode_big_map_title_and_points_and_a_notes_link():
-    at = open_story(chapter=CHAPTERS[2].id, present="1")
+    at = open_app("story", chapter=CHAPTERS[2].id, present="1")
     assert_shows(at, 2)
     args = player_args(at)
     assert args["presenter"] is True and args["show_controls"] is False
@@ -125,10 +114,10 @@ def test_presenter_mode_big_map_title_and_points_and_a_notes_link():
 
 
 def test_speaker_notes_follow_the_presenter_window():
-    present = open_story(chapter=CHAPTERS[0].id, present="1")
+    present = open_app("story", chapter=CHAPTERS[0].id, present="1")
     token = present.query_params["deck"]
     token = token[0] if isinstance(token, list) else token
-    notes = open_story(chapter=CHAPTERS[0].id, notes="1", deck=token)
+    notes = open_app("story", chapter=CHAPTERS[0].id, notes="1", deck=token)
     text = "\n".join(m.value for m in notes.markdown)
     assert CHAPTERS[0].notes.strip().split("\n")[0] in text
     assert f"**Next:** {md(CHAPTERS[1].title)}" in text
@@ -144,14 +133,14 @@ def test_speaker_notes_follow_the_presenter_window():
     present.run()
     assert_shows(present, 1)
 
-    stranger = open_story(chapter=CHAPTERS[5].id, present="1")  # another deck is not affected
+    stranger = open_app("story", chapter=CHAPTERS[5].id, present="1")  # another deck is not affected
     assert_shows(stranger, 5)
 
 
 @pytest.mark.parametrize("mode", ["read", "present", "notes"])
 def test_every_mode_renders_every_chapter_without_error(mode):
     extra = {"present": {"present": "1"}, "notes": {"notes": "1"}}.get(mode, {})
-    at = open_story(chapter=CHAPTERS[0].id, **extra)
+    at = open_app("story", chapter=CHAPTERS[0].id, **extra)
     for _ in CHAPTERS[1:]:
         at.button(key="story-next").click().run()
         assert not at.exception
@@ -172,7 +161,7 @@ def test_story_page_says_why_there_is_no_story(tmp_path, monkeypatch, broken, sa
     else:
         shutil.rmtree(folder / "stories")
     monkeypatch.setenv("CORRIDOR_DATA", str(folder))
-    at = open_story()
+    at = open_app("story")
     shown = [e.value for e in (*at.error, *at.info)]
     assert any(says in text for text in shown), shown
     assert bool(at.warning) == (broken == "sources"), "the problems banner, only when something was set aside"

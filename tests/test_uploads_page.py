@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers.catalog import EVENT_COLUMNS
 from layers.player_assets import PLAYER_DIR
-from tests.conftest import ROOT
+from tests.conftest import open_app
 from tests.factory import EVENTS, csv_text, write_folder
 from ui.uploads import UPLOADER_KEY
 
@@ -26,13 +26,6 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def open_explore() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def player_events(at: AppTest) -> list[str]:
     (instance,) = at.get("component_instance")
     args = json.loads(instance.proto.json_args)
@@ -44,7 +37,7 @@ def uploader(at: AppTest):
 
 
 def test_an_upload_joins_this_session_only_with_its_report() -> None:
-    at = open_explore()
+    at = open_app()
     assert "E100" not in player_events(at)
     body = csv_text([c.name for c in EVENT_COLUMNS], [MINE, CLASH]).encode()
     uploader(at).set_value(("my events.csv", body, "text/csv")).run()
@@ -60,14 +53,14 @@ def test_an_upload_joins_this_session_only_with_its_report() -> None:
     assert any("1 problem(s)" in w.value for w in at.warning)
     assert any("4 events" in c.value for c in at.caption)  # the page counts the session's events
 
-    other = open_explore()  # a second session of the same server process
+    other = open_app()  # a second session of the same server process
     assert "E100" not in player_events(other)
     assert any("3 events" in c.value for c in other.caption)
     assert not [d for d in other.dataframe if "Read as" in d.value.columns]
 
 
 def test_removing_the_files_goes_back_to_the_shipped_data() -> None:
-    at = open_explore()
+    at = open_app()
     body = csv_text([c.name for c in EVENT_COLUMNS], [MINE]).encode()
     uploader(at).set_value(("e.csv", body, "text/csv")).run()
     assert "E100" in player_events(at)
