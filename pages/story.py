@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui.data import catalog, problems_banner
 from ui.presenter import deck_token, follow, keep_following, style
-from ui.story_view import key_step, notes, presenting, reading, step
+from ui.story_view import go, key_step, notes, presenting, reading
 
 cat = catalog()
 params = st.query_params
@@ -29,7 +29,8 @@ if token and (followed := follow(token, story.name, chapter_id)):
     chapter_id = followed
 index = story.index_of(chapter_id)
 if delta := key_step():  # a clicker or arrow key pressed while the map had the focus
-    index = step(story, delta, token, start=index)
+    index = min(len(story.chapters) - 1, max(0, index + delta))
+    go(story.name, story.chapters[index].id, token)
 if params.get("story") != story.name or params.get("chapter") != story.chapters[index].id:
     params["story"], params["chapter"] = story.name, story.chapters[index].id
 

@@ -41,30 +41,26 @@ def go(story: str, chapter: str, token: str | None) -> None:
         moved(token, story, chapter)
 
 
-def step(story: Story, delta: int, token: str | None, start: int | None = None) -> int:
-    """Move ``delta`` chapters from ``start`` (default: the chapter in the URL when the key is handled, not when
-    the button was drawn, so quick presses of a clicker each count); past either end nothing moves."""
-    start = story.index_of(st.query_params.get("chapter", "")) if start is None else start
-    index = min(len(story.chapters) - 1, max(0, start + delta))
-    go(story.name, story.chapters[index].id, token)
-    return index
-
-
 def navigation(story: Story, index: int, token: str | None, *, key: str = "story-controls") -> None:
     """Previous / Next buttons (arrow keys), and hidden twins for PageUp / PageDown (a presentation clicker).
 
-    The buttons are never disabled: a disabled button drops its shortcut, and a key pressed while the page is
-    still redrawing the last chapter would be lost."""
+    Each button carries the chapter it leads to, so handling one press twice moves once (Streamlit can run a
+    button's callback again when another rerun interrupts the first). The buttons are never disabled: a
+    disabled button drops its shortcut, and a key pressed while the page still redrew would be lost; at
+    either end a press leads to the same chapter.
+    """
     last = len(story.chapters) - 1
+    before = (story.name, story.chapters[max(0, index - 1)].id, token)
+    after = (story.name, story.chapters[min(last, index + 1)].id, token)
     row = st.container(horizontal=True, key=key, vertical_alignment="center")
-    row.button("Previous", key="story-prev", icon=":material/arrow_back:", shortcut="Left", on_click=step,
-               args=(story, -1, token), help="Previous chapter (← or PageUp)")
+    row.button("Previous", key="story-prev", icon=":material/arrow_back:", shortcut="Left", on_click=go,
+               args=before, help="Previous chapter (← or PageUp)")
     row.markdown(f"**{index + 1} / {last + 1}**")
     row.button("Next", key="story-next", icon=":material/arrow_forward:", icon_position="right", shortcut="Right",
-               on_click=step, args=(story, 1, token), help="Next chapter (→ or PageDown)")
+               on_click=go, args=after, help="Next chapter (→ or PageDown)")
     keys = st.container(key="story-keys")
-    keys.button("Next chapter", key="story-pagedown", shortcut="PageDown", on_click=step, args=(story, 1, token))
-    keys.button("Previous chapter", key="story-pageup", shortcut="PageUp", on_click=step, args=(story, -1, token))
+    keys.button("Next chapter", key="story-pagedown", shortcut="PageDown", on_click=go, args=after)
+    keys.button("Previous chapter", key="story-pageup", shortcut="PageUp", on_click=go, args=before)
 
 
 def event_list(catalog: Catalog, events: pd.DataFrame) -> None:
