@@ -22,6 +22,9 @@
   const TRIP_BUDGET = 60000;          // ...and at most this many in all
   const TRIP_BUCKET_DAYS = 60;        // trips are drawn by layers of the trips starting in one such span (tripLayers)
   const REBUILD_EVERY_MS = 150;       // while playing, visible sets are rebuilt at most this often
+  const LABEL_SETTLE_MS = 150;       // labels are decluttered this long after the camera stops
+  const LABEL_RANK = ['capital', 'port', 'rail_crossing', 'cosmodrome', 'launch_site', 'airfield', 'airport',
+    'depot', 'industrial', 'strike_target', 'city', 'region'];
   const CAMERA_REPORT_MS = 1200;      // a paused map reports its camera this long after the last move
   const DASH_PX = 14;                 // period of a schematic dash, in screen pixels at the zoom of the build
   const MAX_DASHED_GROUPS = 400;      // beyond this many ways on the map, schematic ones are only lighter, not dashed
@@ -45,7 +48,8 @@
   };
   const stats = {frames: 0, frameMsMean: 0, frameMsMax: 0, frameMsTotal: 0, draws: 0, drawMsMean: 0,
     drawMsMax: 0, drawMsTotal: 0, rebuilds: 0, dataMs: 0, fps: 0};
-  const api = {state, stats, project, pathPoint, replay, version: 1};
+  const labels = () => (L.labels ? L.labels.props.data.map((p) => p.label) : []);  // the place names drawn now
+  const api = {state, stats, project, pathPoint, replay, labels, version: 1};
   window.__corridor = api;
 
   let deck = null;          // the live map: flows, points, places (redrawn every animation frame)
@@ -70,6 +74,8 @@
   let rafId = 0;
   let lastFrameTs = 0;
   let drawStart = 0;
+  let labelIds = {context: [], points: []};  // the groups the labels were last chosen for
+  let labelTimer = null;
   let flying = false;
   let cameraTimer = 0;
   let reportedCamera = null;
@@ -370,21 +376,64 @@
     const nc = D.cats.length;
     const on = new Uint8Array(D.places.length);
     for (const p of D.places) if (p.kind === 'capital') on[p.i] = 1;
+    const first = new Uint8Array(D.places.length);  // the places of a focus win a place for their label
     for (const gid of contextIds) {
       const path = D.paths[Math.floor((gid >> 1) / nc)];
-      if (path.from) on[path.from.i] = 1;
-      if (path.to) on[path.to.i] = 1;
+      for (const end of [path.from, path.to]) if (end) { on[end.i] = 1; if (focusSet && gid & 1) first[end.i] = 1; }
     }
-    for (const gid of pointIds) on[Math.floor((gid >> 1) / nc)] = 1;
-    const key = `${state.presenter}|${on.join('')}`;
+    for (const gid of pointIds) {
+      const i = Math.floor((gid >> 1) / nc);
+      on[i] = 1;
+      if (focusSet && gid & 1) first[i] = 1;
+    }
+    labelIds = {context: contextIds, points: pointIds};
+    const shown = declutter(D.places.filter((p) => on[p.i]), first);
+    const key = `${state.presenter}|${shown.map((p) => p.i).join(',')}`;
     if (L.labels && L.labels.props.labelKey === key) return L.labels;
     const label = hexRgb(D.style.basemap.label);
-    return new Layers.TextLayer({labelKey: key, id: 'labels', data: D.places.filter((p) => on[p.i]),
+    return new Layers.TextLayer({labelKey: key, id: 'labels', data: shown,
       getPosition: (d) => d.position, getText: (d) => d.label, getSize: state.presenter ? 17 : 12,
       getColor: rgba(label, 255), getTextAnchor: 'start', getAlignmentBaseline: 'center', getPixelOffset: [6, 0],
       characterSet: 'auto',
       fontFamily: 'system-ui, "Segoe UI", Roboto, Arial, sans-serif', background: true,
       getBackgroundColor: [255, 255, 255, 170], backgroundPadding: [2, 0]});
+  }
+  /** The labels that fit on screen without overlapping, the more important places first (those of the focus,
+   * then by kind, then file order); a hidden label's place keeps its dot and its tooltip. All of them before the
+   * map has a viewport. */
+  function declutter(places, first) {
+    const viewport = liveViewport();
+    if (!viewport) return places;
+    const size = state.presenter ? 17 : 12;
+    const rank = (p) => {
+      const r = LABEL_RANK.indexOf(p.kind);
+      return (first[p.i] ? 0 : LABEL_RANK.length + 1) + (r < 0 ? LABEL_RANK.length : r);
+    };
+    const boxes = [];
+    const kept = [];
+    for (const p of places.slice().sort((a, b) => rank(a) - rank(b) || a.i - b.i)) {
+      const [x, y] = viewport.project(p.position);
+      const box = [x + 4, y - size * 0.7, x + 10 + String(p.label).length * size * 0.6, y + size * 0.7];
+      if (boxes.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+      boxes.push(box);
+      kept.push(p);
+    }
+    stats.labels = {shown: kept.length, hidden: places.length - kept.length};
+    return kept.sort((a, b) => a.i - b.i);
+  }
+  /** The live map's viewport, or null before deck.gl has drawn it once (it asserts when asked before). */
+  function liveViewport() {
+    return deck && deck.isInitialized ? deck.getViewports()[0] || null : null;
+  }
+  /** Choose the labels again once the camera has settled. */
+  function relabelSoon() {
+    clearTimeout(labelTimer);
+    labelTimer = setTimeout(() => {
+      if (!D || !deck) return;
+      if (!liveViewport()) { relabelSoon(); return; }  // not drawn yet
+      const labels = makeLabels(labelIds.context, labelIds.points);
+      if (labels !== L.labels) { L.labels = labels; push(); }
+    }, LABEL_SETTLE_MS);
   }
   function makeCountries() {
     const b = D.style.basemap;
@@ -413,6 +462,7 @@
     order = ['overlay', 'context', 'trips', 'points', 'selected-halo', 'selected-path', 'selected-point',
       'places', 'labels'];
     rebuildVisible(true);
+    relabelSoon();
   }
   function rebuildVisible(force) {
     const sig = visibility(state.day);
@@ -752,7 +802,7 @@
     if (ms > 0 && FlyTo) {
       flying = true;
       deck.setProps({initialViewState: Object.assign({}, target, {transitionDuration: ms,
-        transitionInterpolator: new FlyTo(), onTransitionEnd: () => { flying = false; }})});
+        transitionInterpolator: new FlyTo(), onTransitionEnd: () => { flying = false; relabelSoon(); }})});
     } else {
       deck.setProps({initialViewState: Object.assign({}, target)});
       followCamera(target);
@@ -770,6 +820,7 @@
     state.camera = {longitude: viewState.longitude, latitude: viewState.latitude, zoom: viewState.zoom,
       pitch: viewState.pitch, bearing: viewState.bearing};
     followCamera(state.camera);
+    relabelSoon();
     if (flying || (interactionState && interactionState.inTransition)) return;
     clearTimeout(cameraTimer);
     cameraTimer = setTimeout(() => {
@@ -978,8 +1029,7 @@
 
   /* ---------- helpers for tests and the benchmark ---------- */
   function project(lon, lat) {
-    if (!deck) return null;
-    const vp = deck.getViewports()[0];
+    const vp = liveViewport();
     if (!vp) return null;
     const [x, y] = vp.project([lon, lat]);
     const r = els.map.getBoundingClientRect();
