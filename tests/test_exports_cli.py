@@ -169,3 +169,14 @@ def test_every_format_on_the_shipped_data(tmp_path: Path, capsys):
     with capsys.disabled():
         print("\nexport times on geodata (load + make + write):",
               ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
+
+
+def test_the_commands_of_the_readme_work_from_the_repository_root(tmp_path: Path):
+    """The two commands a user types in a fresh clone (issue 5), in a process of their own."""
+    for args, out in ((["pptx", "--story", "russia-dprk"], tmp_path / "brief.pptx"),
+                      (["png", "--date", "2024-06-19"], tmp_path / "map.png")):
+        result = subprocess.run([sys.executable, "-m", "layers", "export", *args, "--out", str(out)], cwd=ROOT,
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+    assert len(Presentation(tmp_path / "brief.pptx").slides) == 17  # title, 15 chapters, sources
+    assert Image.open(tmp_path / "map.png").size == (1920, 1080)
