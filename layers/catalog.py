@@ -235,7 +235,7 @@ def _near(outlines: list[Any], point: Point) -> bool:
 
 
 def check_places_in_countries(places: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
-                               report: Report, name: str = "places.geojson") -> gpd.GeoDataFrame:
+                              report: Report, name: str = "places.geojson") -> gpd.GeoDataFrame:
     """A place must lie in (or near) its country; a point that fits only when swapped is an error."""
     if places.empty or countries.empty:
         return places
@@ -273,7 +273,7 @@ def _set_aside(report: Report, file: str, wheres: list[str], what: str, unread: 
 
 
 def events_frame(rows: list[Row], places: set[str] | None, sources: set[str] | None, report: Report,
-            name: str = "events.csv") -> pd.DataFrame:
+                 name: str = "events.csv") -> pd.DataFrame:
     """Events with their date intervals, set aside when a date or a reference is wrong.
 
     ``places`` or ``sources`` is None when that file could not be read: the events that need it are then
@@ -365,8 +365,8 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
     sources = sources_frame(read_table(folder / "sources.csv", SOURCE_COLUMNS, report, limits), report)
     source_ids = set(sources["id"])
     events = events_frame(read_table(folder / "events.csv", EVENT_COLUMNS, report, limits),
-                     None if places_unread else place_ids,
-                     None if "sources.csv" in report.rejected_files else source_ids, report)
+                          None if places_unread else place_ids,
+                          None if "sources.csv" in report.rejected_files else source_ids, report)
     event_ids = set(events["id"])
     from .stories import load_stories  # here, not at the top: stories use views, and views import this module
 

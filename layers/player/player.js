@@ -25,6 +25,7 @@
   const LABEL_SETTLE_MS = 150;       // labels are decluttered this long after the camera stops
   const LABEL_RANK = ['capital', 'port', 'rail_crossing', 'cosmodrome', 'launch_site', 'airfield', 'airport',
     'depot', 'industrial', 'strike_target', 'city', 'region'];
+  const LEGEND_OPEN_MIN_PX = 700;     // a shorter map starts with its legend folded
   const CAMERA_REPORT_MS = 1200;      // a paused map reports its camera this long after the last move
   const DASH_PX = 14;                 // period of a schematic dash, in screen pixels at the zoom of the build
   const MAX_DASHED_GROUPS = 400;      // beyond this many ways on the map, schematic ones are only lighter, not dashed
@@ -59,7 +60,6 @@
   let D = null;             // the prepared data
   let L = {};               // current layer instances by id
   let order = [];           // draw order of layer ids
-  const LEGEND_OPEN_MIN_PX = 700;
   let opts = {show_controls: true, show_legend: true, show_details: false, show_list: false, presenter: false,
     report_keys: [], transition_ms: 1200, height: null};
   let lastArgs = null;
