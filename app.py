@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from layers.record import record_line
+from ui.data import catalog
+
 st.set_page_config(page_title="Corridor: Russia–DPRK military cooperation", page_icon="🗺️", layout="wide")
 
 PAGES = [
@@ -10,4 +13,6 @@ PAGES = [
     st.Page("pages/evidence.py", title="Evidence", icon="🔎", url_path="evidence"),
 ]
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+st.sidebar.caption(record_line(catalog().record_through) or "The record declares no cutoff date (record.yaml).")
+page.run()

@@ -15,24 +15,19 @@ import pandas as pd
 from shapely.geometry import Point
 
 from . import schema
-from .dates import DateError, day_number, make_span
+from .dates import DateError, day_number, make_span, parse_partial
+from .estimates import ESTIMATE_COLUMNS, ESTIMATE_FRAME_COLUMNS, SERIES_COLUMNS, estimates_frame
 from .features import read_features
 from .readers import DEFAULT_LIMITS, Limits, read_json
+from .record import load_record_through
 from .report import Report
+from .story_rules import prepare
 from .tables import Column, Row, check_rows, id_list, one_of, pattern, read_table
+from .tables import text as _text
 
 WGS84 = "EPSG:4326"
 COUNTRY_SLACK_DEG = 0.25
 """How far (degrees) a place may sit outside its country's 1:50m outline (coasts, border crossings)."""
-
-
-def _text(limit: int) -> Any:
-    def parse(value: str) -> str:
-        if len(value) > limit:
-            raise ValueError(f"at most {limit} characters (it has {len(value)})")
-        return value
-
-    return parse
 
 
 def _int(value: str) -> int:
@@ -81,9 +76,11 @@ SOURCE_COLUMNS = (
     Column("id", pattern(schema.SOURCE_ID, "an id like S02")),
     Column("outlet", _text(200)),
     Column("author", _text(200), default=""),
-    Column("published", default=""),
-    Column("url", pattern(schema.URL, "an http(s):// URL")),
+    Column("published"),
+    Column("url", pattern(schema.HTTPS_URL, "an https:// address (a host name without a trailing dot)")),
     Column("title", _text(300), default=""),
+    Column("kind", one_of(schema.SOURCE_KINDS)),
+    Column("via", _text(200), default=""),
     Column("note", _text(2000), default=""),
 )
 PLACE_COLUMNS = (
@@ -150,9 +147,15 @@ class Catalog:
     events: pd.DataFrame
     sources: pd.DataFrame
     disagreements: pd.DataFrame
-    seed_claims: pd.DataFrame
+    oped_claims: pd.DataFrame
     report: Report
     stories: dict[str, Any] = field(default_factory=dict)
+    record_through: dt.date | None = None
+    """The date the record's research runs through (``record.yaml``); no event starts after it."""
+    series: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[c.name for c in SERIES_COLUMNS]))
+    """The estimate series (``series.csv``), by id."""
+    estimates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ESTIMATE_FRAME_COLUMNS))
+    """Every estimate of every series, oldest first within a series (``estimates.csv``)."""
     overlays: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     """Extra layers a user uploaded for their session only (name -> features with a ``text`` column)."""
 
@@ -272,22 +275,26 @@ def _set_aside(report: Report, file: str, wheres: list[str], what: str, unread: 
                    "warning")
 
 
-def events_frame(rows: list[Row], places: set[str] | None, sources: set[str] | None, report: Report,
-                 name: str = "events.csv") -> pd.DataFrame:
-    """Events with their date intervals, set aside when a date or a reference is wrong.
+def events_frame(rows: list[Row], places: set[str] | None, sources: pd.DataFrame | set[str] | None,
+                 report: Report, name: str = "events.csv", through: dt.date | None = None) -> pd.DataFrame:
+    """Events with their date intervals, set aside when a date, a reference or the sourcing is wrong.
 
     ``places`` or ``sources`` is None when that file could not be read: the events that need it are then
-    set aside with one warning, not an error each.
+    set aside with one warning, not an error each. Given the sources' table (not only their ids), an event
+    also needs one source that is not a repost, and ``reported-multiple`` needs two distinct outlets.
+    ``through`` is the record's declared cutoff: an event starting after it is refused.
     """
     records = []
     orphans: list[str] = []
+    table = sources if isinstance(sources, pd.DataFrame) else None
+    source_ids = set(table["id"]) if table is not None else sources
     for where, row in rows:
         try:
             span = make_span(row["date"], row["end_date"], row["precision"])
         except DateError as exc:
             report.add(name, where, exc.field, row.get(exc.field, row["date"]), str(exc))
             continue
-        if (places is None and (row["origin"] or row["destination"])) or (sources is None and row["sources"]):
+        if (places is None and (row["origin"] or row["destination"])) or (source_ids is None and row["sources"]):
             orphans.append(where)
             continue
         bad = False
@@ -297,17 +304,23 @@ def events_frame(rows: list[Row], places: set[str] | None, sources: set[str] | N
                            "a place id from places.geojson, of a place that loaded; the event was set aside")
                 bad = True
         for sid in row["sources"]:
-            if sid not in (sources or ()):
+            if sid not in (source_ids or ()):
                 report.add(name, where, "sources", sid,
                            "a source id from sources.csv, of a source that loaded; the event was set aside")
                 bad = True
+        if through is not None and span.start > through:
+            report.add(name, where, "date", row["date"], f"a date on or before the record's cutoff "
+                       f"{through.isoformat()} (record_through in record.yaml); the event was set aside")
+            bad = True
+        if not bad and table is not None:
+            bad = _sourcing_problem(name, where, row, table, report)
         if bad:
             continue
         records.append({**row, "where": where, "start": span.start, "end": span.end,
                         "date_label": span.label(), "start_day": day_number(span.start),
                         "end_day": day_number(span.end)})
     _set_aside(report, name, orphans, "event(s)", " and ".join(
-        file for file, ids in (("places.geojson", places), ("sources.csv", sources)) if ids is None))
+        file for file, ids in (("places.geojson", places), ("sources.csv", source_ids)) if ids is None))
     columns = [c.name for c in EVENT_COLUMNS] + ["where", "start", "end", "date_label", "start_day", "end_day"]
     frame = pd.DataFrame(records, columns=columns)
     frame["start_day"] = frame["start_day"].astype(np.int32)
@@ -315,18 +328,41 @@ def events_frame(rows: list[Row], places: set[str] | None, sources: set[str] | N
     return frame.sort_values(["start_day", "id"], kind="stable").reset_index(drop=True)
 
 
-def sources_frame(rows: list[Row], report: Report, name: str = "sources.csv") -> pd.DataFrame:
-    """The sources as a table (each row with where it is in the file); a row whose date does not parse is set aside."""
-    from .dates import parse_partial
+def _sourcing_problem(name: str, where: str, row: Row | dict[str, Any], sources: pd.DataFrame,
+                      report: Report) -> bool:
+    """True (with an error) when an event rests only on reposts, or claims more outlets than it cites."""
+    cited = sources.set_index("id").loc[list(row["sources"])]
+    originals = cited[cited["kind"] != "repost"]
+    if originals.empty:
+        report.add(name, where, "sources", ";".join(row["sources"]),
+                   "at least one source that is not a repost (a wire service, newspaper, government or research "
+                   "body; a repost may only stand beside one); the event was set aside")
+        return True
+    outlets = {" ".join(o.casefold().split()) for o in originals["outlet"]}
+    if row["confidence"] == "reported-multiple" and len(outlets) < 2:
+        report.add(name, where, "confidence", row["confidence"],
+                   f"two distinct outlets for reported-multiple (its sources other than reposts come from "
+                   f"{len(outlets)}: {'; '.join(sorted(originals['outlet']))}); cite a second outlet or grade it "
+                   "reported-single; the event was set aside")
+        return True
+    return False
 
+
+def sources_frame(rows: list[Row], report: Report, name: str = "sources.csv") -> pd.DataFrame:
+    """The sources as a table (each row with where it is in the file); a row without a day or month of
+    publication is set aside."""
     records = []
     for where, row in rows:
-        if row["published"]:
-            try:
-                parse_partial(row["published"])
-            except DateError as exc:
-                report.add(name, where, "published", row["published"], str(exc))
-                continue
+        try:
+            _, _, granularity = parse_partial(row["published"])
+        except DateError as exc:
+            report.add(name, where, "published", row["published"], str(exc))
+            continue
+        if granularity == "year":
+            report.add(name, where, "published", row["published"],
+                       "a publication day (YYYY-MM-DD), or a month (YYYY-MM) where that is all that is known; "
+                       "the source was set aside")
+            continue
         records.append({**row, "where": where})
     return pd.DataFrame(records, columns=[c.name for c in SOURCE_COLUMNS] + ["where"])
 
@@ -362,26 +398,38 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
     _set_aside(report, "routes.geojson", list(routes["where"]) if places_unread else [], "route(s)",
                "places.geojson")
     routes = routes[routes["from"].isin(place_ids) & routes["to"].isin(place_ids)]
+    through = load_record_through(folder, report, limits)
     sources = sources_frame(read_table(folder / "sources.csv", SOURCE_COLUMNS, report, limits), report)
     source_ids = set(sources["id"])
     events = events_frame(read_table(folder / "events.csv", EVENT_COLUMNS, report, limits),
                           None if places_unread else place_ids,
-                          None if "sources.csv" in report.rejected_files else source_ids, report)
+                          None if "sources.csv" in report.rejected_files else sources, report, through=through)
     event_ids = set(events["id"])
+    series, estimates = _estimates(folder, event_ids, source_ids, report, limits)
     from .stories import load_stories  # here, not at the top: stories use views, and views import this module
 
-    stories = load_stories(folder / "stories", events, report, sources=source_ids, limits=limits)
-    undated = set(sources.loc[sources["published"] == "", "id"])
-    for sid in sorted(undated & {s for ss in events["sources"] for s in ss}):
-        report.add("sources.csv", f"source {sid}", "published", "", "a publication date for a cited source",
-                   "warning")
+    evidence = prepare(events, sources, places, estimates)
+    stories = load_stories(folder / "stories", events, report, sources=source_ids, evidence=evidence, limits=limits)
     optional: dict[str, pd.DataFrame] = {}
     for key, file, columns in (("disagreements", "disagreements.csv", DISAGREEMENT_COLUMNS),
-                               ("seed_claims", "seed_claims.csv", CLAIM_COLUMNS)):
+                               ("oped_claims", "oped_claims.csv", CLAIM_COLUMNS)):
         path = folder / file
         rows = read_table(path, columns, report, limits) if path.exists() else []
         optional[key] = _cross_refs(file, rows, event_ids, source_ids, report) if rows else \
             pd.DataFrame(columns=[c.name for c in columns] + ["where"])
     return Catalog(folder, countries, places.set_index("id", drop=False), routes, events,
-                   sources.set_index("id", drop=False), optional["disagreements"], optional["seed_claims"],
-                   report, stories=stories)
+                   sources.set_index("id", drop=False), optional["disagreements"], optional["oped_claims"],
+                   report, stories=stories, record_through=through, series=series.set_index("id", drop=False),
+                   estimates=estimates)
+
+
+def _estimates(folder: Path, events: set[str], sources: set[str], report: Report,
+               limits: Limits) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The series and their estimates; both files are optional, and an estimate needs its series."""
+    series_rows = read_table(folder / "series.csv", SERIES_COLUMNS, report, limits) \
+        if (folder / "series.csv").exists() else []
+    series = pd.DataFrame([row for _, row in series_rows], columns=[c.name for c in SERIES_COLUMNS])
+    path = folder / "estimates.csv"
+    rows = read_table(path, ESTIMATE_COLUMNS, report, limits, id_column=None) if path.exists() else []
+    unread = "events.csv" in report.rejected_files
+    return series, estimates_frame(rows, set(series["id"]), None if unread else events, sources, report)

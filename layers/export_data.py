@@ -4,6 +4,7 @@ GeoJSON: a flow is a LineString along the same path the map draws, an event at o
 event with no place a Feature with ``"geometry": null`` (RFC 7946, section 3.2), so the file lists every
 event the view shows. Coordinates are [longitude, latitude] in WGS 84, six decimals, no ``crs`` member.
 CSV: one row per event; a cell that a spreadsheet would run as a formula is neutralised (OWASP).
+Both say how current the record is: the GeoJSON's ``record_through`` member, the CSV's last column.
 """
 
 from __future__ import annotations
@@ -19,14 +20,19 @@ from . import schema
 from .catalog import Catalog
 from .export_text import one_line, plain
 from .flows import paths
-from .style import ATTRIBUTION
+from .record import credit_line
 from .view import View, focus_mask, select
 
 EVENT_FIELDS = ("id", "date", "end_date", "precision", "category", "title", "summary", "origin", "destination",
                 "quantity", "unit", "actors", "confidence", "disputed")
-SOURCE_FIELDS = ("id", "outlet", "published", "url", "title")
+SOURCE_FIELDS = ("id", "outlet", "via", "kind", "published", "url", "title")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
+
+
+def _through(catalog: Catalog) -> str:
+    """The record's declared cutoff as YYYY-MM-DD ('' when none is declared)."""
+    return catalog.record_through.isoformat() if catalog.record_through else ""
 
 
 def _rows(catalog: Catalog, view: View) -> tuple[pd.DataFrame, list[bool]]:
@@ -78,13 +84,14 @@ def events_geojson(catalog: Catalog, view: View) -> str:
                  "properties": _properties(catalog, event, focused)}
                 for (_, event), focused in zip(events.iterrows(), focus, strict=True)]
     collection = {"type": "FeatureCollection", "features": features,
-                  "view": view.to_params(), "attribution": ATTRIBUTION}
+                  "view": view.to_params(), "record_through": _through(catalog),
+                  "attribution": credit_line(catalog.record_through)}
     return json.dumps(collection, ensure_ascii=False, indent=1, allow_nan=False)
 
 
 CSV_COLUMNS = ("id", "date_label", "date", "end_date", "precision", "start", "end", "category", "title", "summary",
                "origin", "origin_name", "destination", "destination_name", "quantity", "unit", "actors",
-               "confidence", "disputed", "focused", "source_ids", "source_outlets", "source_urls")
+               "confidence", "disputed", "focused", "source_ids", "source_outlets", "source_urls", "record_through")
 
 
 def neutralise(cell: str) -> str:
@@ -109,6 +116,7 @@ def events_csv(catalog: Catalog, view: View) -> str:
             "source_outlets": "; ".join(f"{s['outlet']} ({s['published']})" if s["published"] else s["outlet"]
                                         for s in sources),
             "source_urls": " ".join(s["url"] for s in sources),
+            "record_through": _through(catalog),
         }
         writer.writerow([neutralise(str(props[c])) for c in CSV_COLUMNS])
     return out.getvalue()

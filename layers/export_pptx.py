@@ -27,8 +27,8 @@ from .export_text import (
     source_labels,
     title_of,
 )
+from .record import credit_line
 from .stories import Chapter, Story, chapter_sources, chapter_view, key_points
-from .style import ATTRIBUTION
 from .view import View, select
 
 Progress = Callable[[int, int], None]
@@ -111,7 +111,7 @@ def _title_slide(deck: Any, catalog: Catalog, story: Story, views: list[View]) -
     dated = [v.date for v in views if v.date]
     span = DateSpan(min(dated), max(dated), "day").label() if dated else date_stamp(catalog, View())
     subtitle = slide.placeholders[1]
-    subtitle.text = f"{len(views)} chapters · {span}\nMade with Corridor. {ATTRIBUTION}"
+    subtitle.text = f"{len(views)} chapters · {span}\nMade with Corridor. {credit_line(catalog.record_through)}"
     for shape, top, height in ((slide.shapes.title, Inches(2.2), Inches(1.6)), (subtitle, Inches(4.0), Inches(1.6))):
         shape.left, shape.top, shape.width, shape.height = MARGIN, top, SLIDE_W - 2 * MARGIN, height
     for paragraph in subtitle.text_frame.paragraphs:

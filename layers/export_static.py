@@ -35,7 +35,8 @@ from . import schema
 from .catalog import Catalog
 from .export_text import cited_sources, date_stamp, one_line, shortened_list, source_labels, title_of
 from .flows import flow_table, paths, point_table
-from .style import ATTRIBUTION, BASEMAP, CATEGORY_COLORS
+from .record import credit_line
+from .style import BASEMAP, CATEGORY_COLORS
 from .view import Camera, View, focus_mask, select
 
 FORMATS = ("png", "svg", "pdf")
@@ -328,8 +329,8 @@ class _Painter:
         left = 12 / self.base_w
         self.fig.text(left, band - 10 / self.base_h, text, fontsize=pt(size), color="#1d1d1b", va="top", ha="left",
                       parse_math=False, zorder=10)
-        self.fig.text(left, 10 / self.base_h, ATTRIBUTION, fontsize=pt(13), color="#55554f", va="bottom",
-                      ha="left", parse_math=False, zorder=10)
+        self.fig.text(left, 10 / self.base_h, credit_line(self.catalog.record_through), fontsize=pt(13),
+                      color="#55554f", va="bottom", ha="left", parse_math=False, zorder=10)
 
     def _events_by_weight(self) -> pd.DataFrame:
         """The shown events, the selected one first, then those in focus, then the rest."""

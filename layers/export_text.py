@@ -60,11 +60,18 @@ def cited_sources(catalog: Catalog, events: pd.DataFrame) -> pd.DataFrame:
     return catalog.sources.loc[known]
 
 
+def source_name(source: pd.Series) -> str:
+    """Who published a source, on one line: 'Outlet', 'Outlet via Copy' where it was read in a copy, and
+    '[repost]' after a repost."""
+    via = one_line(source.get("via", ""))
+    name = f"{one_line(source['outlet'])} via {via}" if via else one_line(source["outlet"])
+    return f"{name} [repost]" if source.get("kind") == "repost" else name
+
+
 def source_label(source: pd.Series) -> str:
-    """'Outlet (published)' on one line, the date left out when the source has none."""
-    outlet = one_line(source["outlet"])
+    """'Outlet (published)' on one line (see ``source_name``), the date left out when the source has none."""
     published = one_line(source.get("published", ""))
-    return f"{outlet} ({published})" if published else outlet
+    return f"{source_name(source)} ({published})" if published else source_name(source)
 
 
 def source_labels(sources: pd.DataFrame) -> list[str]:

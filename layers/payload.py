@@ -19,9 +19,11 @@ import shapely
 from . import schema
 from .catalog import Catalog
 from .dates import EPOCH, day_number
+from .export_text import source_name
 from .flows import MIN_TRIP_DAYS, flow_table, paths, point_table
 from .mapspec import display_countries
-from .style import ATTRIBUTION, BASEMAP, CATEGORY_COLORS
+from .record import credit_line
+from .style import BASEMAP, CATEGORY_COLORS
 from .view import View, filter_mask
 
 PAYLOAD_VERSION = 1
@@ -113,7 +115,7 @@ def _sources(catalog: Catalog, events: pd.DataFrame) -> tuple[dict[str, list], d
     cited = sorted({s for ids in events["sources"] for s in ids} & set(catalog.sources.index))
     table = catalog.sources.loc[cited] if cited else catalog.sources.iloc[0:0]
     urls = [u if schema.URL.match(u or "") else "" for u in table["url"]]
-    columns = {"id": table["id"].tolist(), "outlet": table["outlet"].tolist(),
+    columns = {"id": table["id"].tolist(), "outlet": [source_name(row) for _, row in table.iterrows()],
                "date": table["published"].tolist(), "url": urls, "title": table["title"].tolist()}
     return columns, {sid: i for i, sid in enumerate(cited)}
 
@@ -181,7 +183,7 @@ def payload(catalog: Catalog, view: View) -> dict[str, Any]:
         "categories": [{"id": c, "label": schema.CATEGORIES[c], "color": CATEGORY_COLORS[c]} for c in category_ids],
         "confidence": [{"id": c, "label": schema.CONFIDENCE[c]} for c in confidence_ids],
         "style": {"routes": ROUTE_STYLE, "trail_days": TRAIL_DAYS, "min_trip_days": MIN_TRIP_DAYS,
-                  "basemap": BASEMAP, "attribution": ATTRIBUTION},
+                  "basemap": BASEMAP, "attribution": credit_line(catalog.record_through)},
         VIEW_KEY: _view(view),
     }
     if catalog.overlays:  # uploaded layers (this session only): the key stays absent without them

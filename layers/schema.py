@@ -26,6 +26,14 @@ CONFIDENCE: dict[str, str] = {
 }
 """Confidence grades, strongest first."""
 
+SOURCE_KINDS: dict[str, str] = {
+    "original": "Original reporting: a news outlet's own or a wire service's story",
+    "official": "Official: a government's or an international body's own statement or document",
+    "research": "Research: a think tank, research group, NGO or data set",
+    "repost": "Repost: an aggregator, blog, recap or copy; it may stand beside an original, never alone",
+}
+"""What kind of publication a source is; an event needs at least one source that is not a repost."""
+
 PLACE_KINDS = (
     "capital", "city", "port", "rail_crossing", "airport", "airfield", "launch_site", "cosmodrome",
     "industrial", "depot", "region", "strike_target", "venue",
@@ -38,3 +46,5 @@ EVENT_ID = re.compile(r"^E\d{3,6}$")
 SOURCE_ID = re.compile(r"^S\d{1,5}[a-z]?$")
 ISO3 = re.compile(r"^[A-Z]{3}(/[A-Z]{3})?$")
 URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
+HTTPS_URL = re.compile(r"^https://[^\s<>\"'/.][^\s<>\"'/]*[^\s<>\"'/.](/[^\s<>\"']*)?$", re.I)
+"""A source's address: https, and a host name that does not end in a dot."""

@@ -34,13 +34,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from . import schema
 from .dates import DateError, parse_partial
-from .readers import DEFAULT_LIMITS, Limits, read_text
-from .report import Report
+from .readers import DEFAULT_LIMITS, Limits
+from .report import Problem, Report
+from .story_rules import Evidence, check_chapter
 from .view import Camera, View
+from .yamlfile import read_yaml
 
 STORY_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 CHAPTER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -158,69 +159,6 @@ class _Problems:
 
     def warning(self, field: str, value: object, expected: str) -> None:
         self.report.add(self.file, self.where, field, value, expected, "warning")
-
-
-def _scan(text: str, file: str, report: Report, limits: Limits) -> bool:
-    """Walk the YAML event stream once, before anything is built: refuse anchors and aliases (alias bombs),
-    nesting deeper than the limit, several documents and a key repeated in one mapping."""
-    stack: list[dict[str, Any]] = []
-    documents = 0
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            where = f"line {event.start_mark.line + 1} column {event.start_mark.column + 1}"
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                report.reject(file, where, "", f"&{event.anchor}" if not isinstance(event, yaml.AliasEvent)
-                              else f"*{event.anchor}",
-                              "no YAML anchors or aliases (&name / *name): write each value out")
-                return False
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    report.reject(file, where, "", "a second document (---)", "one YAML document per story file")
-                    return False
-            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)) and \
-                    stack and stack[-1]["mapping"]:
-                frame = stack[-1]
-                if frame["key_next"] and isinstance(event, yaml.ScalarEvent):
-                    if event.value in frame["keys"]:
-                        report.reject(file, where, event.value, event.value,
-                                      "each key once in a mapping (this one is repeated)")
-                        return False
-                    frame["keys"].add(event.value)
-                frame["key_next"] = not frame["key_next"]
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                stack.append({"mapping": isinstance(event, yaml.MappingStartEvent), "key_next": True,
-                              "keys": set()})
-                if len(stack) > limits.max_depth:
-                    report.reject(file, where, "", f"more than {limits.max_depth} levels",
-                                  f"YAML nested at most {limits.max_depth} levels deep (the nesting limit)")
-                    return False
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        report.reject(file, where, "", getattr(exc, "problem", None) or str(exc).splitlines()[0],
-                      "valid YAML (check the indentation and quote text that contains ': ' or starts with a symbol)")
-        return False
-    return True
-
-
-def _read_yaml(path: Path, file: str, report: Report, limits: Limits) -> object | None:
-    """A story file's content, or None (with an error) when it cannot be read safely."""
-    own = Report()
-    text = read_text(path, own, limits)
-    report.extend(dataclasses.replace(problem, file=file) for problem in own.problems)
-    if text is None:
-        report.rejected_files.add(file)
-        return None
-    if not _scan(text, file, report, limits):
-        return None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:  # pragma: no cover - the scan has parsed the same text already
-        report.reject(file, "", "", str(exc).splitlines()[0], "valid YAML")
-        return None
 
 
 def _text(value: object, field: str, problems: _Problems, required: bool) -> str:
@@ -364,6 +302,12 @@ def _chapter(raw: object, number: int, file: str, report: Report, known: _Known)
             problems.error("sources", ref, "a source id from sources.csv, of a source that loaded")
     if problems.count or dates is None or camera is None:
         return None
+    if known.evidence is not None:
+        texts = {"title": title, "body": body, "notes": notes}
+        for finding in check_chapter(texts, tuple(focus), tuple(sources), dates[1], known.evidence):
+            problems.error(finding.field, finding.text, finding.expected)
+        if problems.count:
+            return None
     return Chapter(id=chapter_id, number=number, title=title, body=body, start=dates[0], end=dates[1],
                    camera=camera, focus=tuple(dict.fromkeys(focus)), notes=notes,
                    sources=tuple(dict.fromkeys(sources)))
@@ -371,7 +315,8 @@ def _chapter(raw: object, number: int, file: str, report: Report, known: _Known)
 
 @dataclass(frozen=True)
 class _Known:
-    """What chapters may refer to: event id -> (start, end); source ids; the data's time range.
+    """What chapters may refer to: event id -> (start, end); source ids; the data's time range; the evidence
+    their text is checked against (``story_rules``).
 
     None means that file could not be read: references to it are then not checked one by one.
     """
@@ -379,6 +324,7 @@ class _Known:
     events: dict[str, tuple[dt.date, dt.date]] | None
     sources: set[str] | None
     span: tuple[dt.date, dt.date] | None
+    evidence: Evidence | None = None
 
 
 def load_story(path: Path, known: _Known, report: Report, limits: Limits) -> Story | None:
@@ -387,7 +333,7 @@ def load_story(path: Path, known: _Known, report: Report, limits: Limits) -> Sto
     if not STORY_NAME.match(path.stem):
         report.reject(file, "", "", path.stem, "a file name of lower-case letters, digits and '-' (it is in URLs)")
         return None
-    doc = _read_yaml(path, file, report, limits)
+    doc = read_yaml(path, file, report, limits)
     if doc is None:
         return None
     top = _Problems(report, file, "")
@@ -429,9 +375,10 @@ def load_story(path: Path, known: _Known, report: Report, limits: Limits) -> Sto
 
 
 def load_stories(folder: Path, events: pd.DataFrame, report: Report, *, sources: Iterable[str] | None = None,
-                 limits: Limits = DEFAULT_LIMITS) -> dict[str, Story]:
+                 evidence: Evidence | None = None, limits: Limits = DEFAULT_LIMITS) -> dict[str, Story]:
     """Every ``*.yaml`` story in ``folder`` (absent folder: none), keyed by file stem, checked against
-    ``events`` (and ``sources`` ids when given); problems go to ``report``, never raised."""
+    ``events`` (and ``sources`` ids, and the ``evidence`` for chapter text, when given); problems go to
+    ``report``, never raised."""
     folder = Path(folder)
     if not folder.is_dir():
         return {}
@@ -441,7 +388,8 @@ def load_stories(folder: Path, events: pd.DataFrame, report: Report, *, sources:
                                                  strict=True))
     span = (min(events["start"]), max(events["end"])) if not events.empty else None
     unread_sources = "sources.csv" in report.rejected_files
-    known = _Known(spans, None if sources is None or unread_sources else set(sources), span)
+    known = _Known(spans, None if sources is None or unread_sources else set(sources), span,
+                   None if events_unread else evidence)
     stories: dict[str, Story] = {}
     paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     for path in paths:
@@ -458,3 +406,9 @@ def load_stories(folder: Path, events: pd.DataFrame, report: Report, *, sources:
         if story is not None:
             stories[story.name] = story
     return stories
+
+
+def set_aside(report: Report, story: Story) -> list[Problem]:
+    """The errors that kept something out of ``story``: its own chapters, and events of the record (a chapter
+    may have lost an event it would have shown); for the Story page, so nothing is silently missing."""
+    return [p for p in report.errors if p.file in (story.file, "events.csv")]

@@ -31,6 +31,17 @@ class Column:
         return self.default is None
 
 
+def text(limit: int) -> Parser:
+    """A parser of free text of at most ``limit`` characters."""
+
+    def parse(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"at most {limit} characters (it has {len(value)})")
+        return value
+
+    return parse
+
+
 def pattern(regex: Any, expected: str) -> Parser:
     """A parser that accepts text matching ``regex``."""
 

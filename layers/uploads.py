@@ -417,7 +417,7 @@ def merge_uploads(catalog: Catalog, uploads: Iterable[Upload], limits: Limits = 
         merged_events,
         _concat(catalog.sources, sources).set_index("id", drop=False),
         catalog.disagreements,
-        catalog.seed_claims,
+        catalog.oped_claims,
         _copy_report(catalog.report),
         stories=catalog.stories,
         overlays={**catalog.overlays, **overlays},

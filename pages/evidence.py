@@ -1,4 +1,5 @@
-"""Evidence: every event with its sources, where the sources disagree, and the seed article's claims checked."""
+"""Evidence: every event with its sources, where the sources disagree, estimates over time, and the claims of
+the June 2024 op-ed checked against the sources."""
 
 import streamlit as st
 
@@ -7,6 +8,7 @@ from layers.view import View
 from ui.citations import (
     CLAIM_BADGES,
     CONFIDENCE_LABELS,
+    estimates_table,
     event_camera,
     event_heading,
     event_places,
@@ -55,10 +57,11 @@ def show_event(event_id: str) -> None:
 
 st.title("Evidence", anchor=False)
 st.caption("Every event on the map with its date as the sources give it, its confidence and its sources; where "
-           "the sources disagree; and what the article this project started from claimed, against the sources.")
-tab_events, tab_disagreements, tab_claims = st.tabs(
+           "the sources disagree; how each estimate changed over time and who made it; and what the June 2024 "
+           "op-ed claimed, against the sources.")
+tab_events, tab_disagreements, tab_estimates, tab_claims = st.tabs(
     ["Events and sources", f"Where sources disagree ({len(cat.disagreements)})",
-     f"The seed article's claims ({len(cat.seed_claims)})"])
+     f"Estimates over time ({len(cat.series)})", f"The June 2024 op-ed's claims ({len(cat.oped_claims)})"])
 
 with tab_events:
     table = event_table(cat)
@@ -112,28 +115,43 @@ with tab_disagreements:
     if cat.disagreements.empty:
         st.info("No disagreements are recorded (geodata/disagreements.csv is missing or empty).")
 
+with tab_estimates:
+    st.markdown("The same quantity is estimated again and again, by different bodies. Each table lists the "
+                "estimates of one quantity in the order they were made public, with who made each; a later "
+                "figure does not make an earlier one wrong for its own date.")
+    for series_id, label in zip(cat.series["id"], cat.series["label"], strict=True):
+        rows = estimates_table(cat, series_id)
+        if rows.empty:
+            continue
+        st.markdown(f"**{md(label)}**")
+        st.dataframe(rows, hide_index=True, key=f"series-{series_id}", column_config={
+            "Made public": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "Sources": st.column_config.ListColumn()})
+    if cat.estimates.empty:
+        st.info("No estimates are recorded (geodata/estimates.csv is missing or empty).")
+
 with tab_claims:
-    st.markdown("The project started from an opinion article of June 2024. Each of its claims is set beside what "
-                "the sources say. *No source found* means none was found in this research, not that the claim "
-                "is false.")
-    counts = cat.seed_claims["status"].value_counts() if not cat.seed_claims.empty else {}
+    st.markdown("The project grew from a US opinion piece published in June 2024, on the eve of Putin's visit to "
+                "Pyongyang (the June 2024 op-ed). Each of its claims is set beside what the sources say. *No "
+                "source found* means none was found in this research, not that the claim is false.")
+    counts = cat.oped_claims["status"].value_counts() if not cat.seed_claims.empty else {}
     summary = st.container(horizontal=True)
     for status, (label, color, icon) in CLAIM_BADGES.items():
         if counts.get(status, 0):
             summary.badge(f"{label}: {counts[status]}", color=color, icon=icon)
-    for _, row in cat.seed_claims.iterrows():
+    for _, row in cat.oped_claims.iterrows():
         label, color, icon = CLAIM_BADGES.get(row["status"], (row["status"], "gray", None))
         with st.container(border=True):
             claim_col, finding_col = st.columns([2, 3])
             with claim_col:
                 st.badge(label, color=color, icon=icon)
-                st.markdown(f"**{md(row['id'])}** · The article: *{md(row['claim'])}*")
+                st.markdown(f"**{md(row['id'])}** · The op-ed: {md(row['claim'])}")
             with finding_col:
                 st.markdown(f"**What the sources say:** {md(row['finding'])}")
                 if row["events"]:
                     st.markdown(event_lines(row["events"]))
                 links = source_links(cat, row["sources"])
                 st.markdown("**Sources:** " + (" · ".join(links) if links else "none found"))
-    if cat.seed_claims.empty:
-        st.info("No claims are recorded (geodata/seed_claims.csv is missing or empty).")
+    if cat.oped_claims.empty:
+        st.info("No claims are recorded (geodata/oped_claims.csv is missing or empty).")
     st.caption("Confidence grades used on the map: " + "; ".join(CONFIDENCE_LABELS.values()) + ".")

@@ -29,14 +29,17 @@ PLACES = [
     {"id": "KYIV", "name": "Kyiv", "kind": "strike_target", "country": "UKR", "lon": 28.5, "lat": 50.45},
 ]
 SOURCES = [
-    {"id": "S01", "outlet": "Outlet One", "published": "2023-10-17", "url": "https://example.org/one"},
-    {"id": "S02", "outlet": "Outlet Two", "published": "2024-01", "url": "https://example.org/two"},
+    {"id": "S01", "outlet": "Outlet One", "published": "2023-10-17", "url": "https://example.org/one",
+     "kind": "original"},
+    {"id": "S02", "outlet": "Outlet Two", "published": "2024-01", "url": "https://example.org/two",
+     "kind": "official"},
 ]
+RECORD_THROUGH = "2025-12-31"
 EVENTS = [
     {"id": "E001", "date": "2023-08-15", "precision": "approx", "end_date": "2023-10-01",
      "category": "munitions", "title": "Ships shuttle containers", "summary": "Containers move by sea.",
      "origin": "RAJIN", "destination": "DUNAI", "quantity": "hundreds", "unit": "containers",
-     "actors": "RUSI;Ship owners", "confidence": "reported-multiple", "sources": "S01"},
+     "actors": "RUSI;Ship owners", "confidence": "reported-multiple", "sources": "S01;S02"},
     {"id": "E002", "date": "2023-09-13", "precision": "day", "category": "diplomacy",
      "title": "Summit", "summary": "Leaders meet.", "origin": "PYG", "destination": "MOW",
      "actors": "Putin;Kim", "confidence": "confirmed-official", "sources": "S01;S02"},
@@ -65,9 +68,10 @@ def csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
 
 def write_folder(folder: Path, *, countries: list[dict] | None = None, places: list[dict] | None = None,
                  events: list[dict] | None = None, sources: list[dict] | None = None,
-                 routes: list[dict] | None = None) -> Path:
+                 routes: list[dict] | None = None, record_through: str = RECORD_THROUGH) -> Path:
     """Write a complete, valid data folder (override any part) and return it."""
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "record.yaml").write_text(f"record_through: {record_through}\n")
     countries = COUNTRIES if countries is None else countries
     places = PLACES if places is None else places
     country_features = [{"type": "Feature", "properties": {"iso_a3": c["iso_a3"], "name": c["name"]},

@@ -68,9 +68,9 @@ def test_disagreements_are_tied_to_their_events(page):
             assert f"`{event_id}`" in body
 
 
-def test_seed_claims_show_a_status_badge_and_the_finding(page):
+def test_oped_claims_show_a_status_badge_and_the_finding(page):
     badges = [m.value for m in page.markdown if "-badge[" in m.value]
-    for status, count in DATA.seed_claims["status"].value_counts().items():
+    for status, count in DATA.oped_claims["status"].value_counts().items():
         label = CLAIM_BADGES[status][0]
         assert sum(b.endswith(f" {label}]") for b in badges) == count, status
         assert any(b.endswith(f" {label}: {count}]") for b in badges), status

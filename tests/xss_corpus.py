@@ -1,7 +1,7 @@
 """A data folder with script, markup, template and replacement-pattern payloads in every text field.
 
 ``write_xss_folder(folder)`` writes a complete data folder in the shape of geodata/ (countries, places, routes,
-sources, events, disagreements, seed claims, a story) that loads with exactly one error: a source whose URL is
+sources, events, disagreements, op-ed claims, a story) that loads with exactly one error: a source whose URL is
 ``javascript:...`` (refused by the URL check; its text then shows in the problems banner, another place to be
 escaped). ``overlay_geojson()`` is an upload whose feature properties (keys and values) carry the payloads.
 
@@ -101,7 +101,7 @@ def write_xss_folder(folder: Path) -> Path:
         ["id", "topic", "summary", "events", "sources"],
         [{"id": "D01", "topic": f"Topic {SHORT}", "summary": f"Disagreement {ALL}", "events": "E001;E003",
           "sources": "S01;S02"}]), encoding="utf-8")
-    (folder / "seed_claims.csv").write_text(csv_text(
+    (folder / "oped_claims.csv").write_text(csv_text(
         ["id", "claim", "status", "finding", "events", "sources"],
         [{"id": "C01", "claim": f"Claim {ALL}", "status": "partly-confirmed", "finding": f"Finding {ALL}",
           "events": "E002", "sources": "S02"}]), encoding="utf-8")

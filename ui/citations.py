@@ -14,6 +14,7 @@ import pandas as pd
 
 from layers import schema
 from layers.catalog import Catalog
+from layers.export_text import source_name
 from layers.view import Camera
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^\"'])")
@@ -26,7 +27,7 @@ CLAIM_BADGES: dict[str, tuple[str, str, str]] = {
     "consistent": ("Consistent", "violet", ":material/balance:"),
     "no-source-found": ("No source found", "red", ":material/help:"),
 }
-"""Seed-claim status -> (label, badge colour, icon); the label always says the status in words."""
+"""Op-ed claim status -> (label, badge colour, icon); the label always says the status in words."""
 
 CONFIDENCE_LABELS = {
     "confirmed-official": "Confirmed (official)",
@@ -50,9 +51,9 @@ def safe_url(url: object) -> str | None:
 
 
 def source_label(source: pd.Series) -> str:
-    """'Outlet, published' as plain text (the date left out when there is none)."""
+    """'Outlet via Copy, published' as plain text (``layers.export_text.source_name``)."""
     published = source.get("published", "") or ""
-    return f"{source['outlet']}, {published}" if published else str(source["outlet"])
+    return f"{source_name(source)}, {published}" if published else source_name(source)
 
 
 def source_link(source: pd.Series) -> str:
@@ -136,3 +137,17 @@ def search(table: pd.DataFrame, query: str) -> pd.DataFrame:
     for word in words:
         mask &= table["search"].str.contains(word, regex=False)
     return table[mask]
+
+
+def estimates_table(catalog: Catalog, series: str) -> pd.DataFrame:
+    """One series' estimates in the order they were made public: the figure as stated, who made it, the event
+    and its sources, as plain values for ``st.dataframe``."""
+    rows = catalog.estimates[catalog.estimates["series"] == series]
+    sources = catalog.sources
+    return pd.DataFrame({
+        "Made public": pd.to_datetime(rows["as_of_date"]),
+        "Estimate": [" ".join(v for v in (q, u) if v) for q, u in zip(rows["quantity"], rows["unit"], strict=True)],
+        "By": rows["by"],
+        "Event": rows["event"],
+        "Sources": [[source_label(sources.loc[s]) for s in ids if s in sources.index] for ids in rows["sources"]],
+    }).reset_index(drop=True)

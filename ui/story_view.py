@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from layers.catalog import Catalog
-from layers.stories import Chapter, Story, chapter_sources, chapter_view, key_points
+from layers.stories import Chapter, Story, chapter_sources, chapter_view, key_points, set_aside
 from layers.view import View, focus_mask, select
 from ui.citations import CONFIDENCE_LABELS, event_heading, md, source_links
 from ui.presenter import moved
@@ -103,6 +103,21 @@ def reading(catalog: Catalog, story: Story, index: int) -> None:
         for i, other in enumerate(story.chapters):
             st.page_link(PAGE, label=f"{i + 1}. {other.title}", disabled=i == index,
                          query_params={"story": story.name, "chapter": other.id})
+    refused_list(catalog, story)
+
+
+def refused_list(catalog: Catalog, story: Story) -> None:
+    """What the validator kept out of this story (chapters, and events it might have shown), and why."""
+    refused = set_aside(catalog.report, story)
+    if not refused:
+        return
+    chapters = sum(p.file == story.file for p in refused)
+    events = len(refused) - chapters
+    st.warning(f"Set aside by the validator: {chapters} problem(s) in this story's chapters and {events} in "
+               "the events. Those chapters and events are not shown; the list says why.",
+               icon=":material/block:")
+    with st.expander("Set aside from this story, and why", expanded=True):
+        st.markdown("\n".join(f"- {md(str(p))}" for p in refused))
 
 
 def presenting(catalog: Catalog, story: Story, index: int, token: str) -> None:

@@ -183,7 +183,7 @@ def test_evidence_tables_and_tabs(app_server: AppServer, page: Page) -> None:
     page.get_by_role("tab", name="Where sources disagree").click()
     expect(page.get_by_text(f"D01 · Topic {SHORT}", exact=True)).to_be_visible()
     expect(page.get_by_text(f"Disagreement {IMG}", exact=False)).to_be_visible()
-    page.get_by_role("tab", name="The seed article's claims").click()
+    page.get_by_role("tab", name="The June 2024 op-ed's claims").click()
     expect(page.get_by_text(f"Claim {IMG}", exact=False)).to_be_visible()
     expect(page.get_by_text(f"Finding {IMG}", exact=False)).to_be_visible()
     assert page.locator("a[href^='javascript:' i]").count() == 0
