@@ -408,8 +408,6 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
     series, estimates = _estimates(folder, event_ids, source_ids, report, limits)
     from .stories import load_stories  # here, not at the top: stories use views, and views import this module
 
-    evidence = prepare(events, sources, places, estimates)
-    stories = load_stories(folder / "stories", events, report, sources=source_ids, evidence=evidence, limits=limits)
     optional: dict[str, pd.DataFrame] = {}
     for key, file, columns in (("disagreements", "disagreements.csv", DISAGREEMENT_COLUMNS),
                                ("oped_claims", "oped_claims.csv", CLAIM_COLUMNS)):
@@ -417,6 +415,10 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
         rows = read_table(path, columns, report, limits) if path.exists() else []
         optional[key] = _cross_refs(file, rows, event_ids, source_ids, report) if rows else \
             pd.DataFrame(columns=[c.name for c in columns] + ["where"])
+    findings = [(f"{row['topic']} {row['summary']}", row["sources"]) for _, row in optional["disagreements"].iterrows()]
+    findings += [(f"{row['claim']} {row['finding']}", row["sources"]) for _, row in optional["oped_claims"].iterrows()]
+    evidence = prepare(events, sources, places, estimates, findings)
+    stories = load_stories(folder / "stories", events, report, sources=source_ids, evidence=evidence, limits=limits)
     return Catalog(folder, countries, places.set_index("id", drop=False), routes, events,
                    sources.set_index("id", drop=False), optional["disagreements"], optional["oped_claims"],
                    report, stories=stories, record_through=through, series=series.set_index("id", drop=False),

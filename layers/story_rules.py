@@ -57,9 +57,11 @@ def event_text(event: pd.Series | dict) -> str:
     return " ".join(str(event.get(column) or "") for column in ("title", "summary", "quantity", "disputed"))
 
 
-def prepare(events: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame,
-            estimates: pd.DataFrame) -> Evidence:
-    """The evidence of loaded tables (``places`` with ``id`` and a point geometry)."""
+def prepare(events: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame, estimates: pd.DataFrame,
+            findings: list[tuple[str, tuple[str, ...]]] = ()) -> Evidence:
+    """The evidence of loaded tables (``places`` with ``id`` and a point geometry). ``findings`` are other texts
+    of the record with the sources they rest on (disagreements, the op-ed's claims and what was found of them):
+    their figures count as stated by each of those sources."""
     event_values = {row["id"]: values(event_text(row)) for _, row in events.iterrows()}
     for event, quantity, value, high in zip(estimates["event"], estimates["quantity"], estimates["value"],
                                             estimates["high"], strict=True):
@@ -67,6 +69,10 @@ def prepare(events: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame,
         event_values.setdefault(event, set()).update(extra)
     source_values = {row["id"]: values(f"{row.get('title') or ''} {row.get('note') or ''}")
                      for _, row in sources.iterrows()}
+    for text, cited in findings:
+        found = values(text)
+        for sid in cited:
+            source_values.setdefault(sid, set()).update(found)
     points = {pid: (geom.x, geom.y) for pid, geom in zip(places["id"], places.geometry, strict=True)}
     flows = {}
     for eid, category, origin, destination in zip(events["id"], events["category"], events["origin"],
