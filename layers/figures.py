@@ -67,7 +67,7 @@ def _digit_figures(text: str) -> list[Figure]:
         before = text[max(0, m.start() - 12):m.start()]
         if re.search(r"[A-Za-z][\w-]*-$|[A-Za-z]$", before):
             continue  # a designation: KN-23, Su-35, Malligyong-1-1, G7
-        if scale is None and m.end() < len(text) and re.match(r"(?:st|nd|rd|th)\b|[A-Za-z]*-?\d|-[A-Za-z]",
+        if scale is None and m.end() < len(text) and re.match(r"(?:st|nd|rd|th)\b|[A-Za-z]*-?\d",
                                                                text[m.end():m.end() + 4]):
             continue  # an ordinal (10th) or the start of a designation (1-1, 9M723)
         if scale is None and not fraction and "," not in whole and len(whole) == 4 and 1900 <= int(whole) <= 2099:

@@ -157,9 +157,12 @@ def _superseded(texts: dict[str, str], focus: tuple[str, ...], said: set[float],
     table = evidence.estimates
     if table.empty:
         return
-    quoted = table[table["event"].isin(focus) & table["value"].isin(said) & (table["as_of_date"] <= end)]
+    candidates = table[table["event"].isin(focus) & table["value"].isin(said) & (table["as_of_date"] <= end)]
     reported: set[tuple[str, str]] = set()
-    for _, estimate in quoted.iterrows():
+    for _, estimate in candidates.iterrows():
+        twins = candidates[(candidates["event"] == estimate["event"]) & (candidates["value"] == estimate["value"])]
+        if len(twins) > 1 and not _unit_near(texts, estimate):
+            continue  # the same event gives this figure for several quantities, and the text does not say which
         series = table[(table["series"] == estimate["series"]) & (table["as_of_date"] <= end)]
         latest = series.iloc[-1]
         if latest["as_of_date"] <= estimate["as_of_date"]:
@@ -176,6 +179,16 @@ def _superseded(texts: dict[str, str], focus: tuple[str, ...], said: set[float],
                       f"event {latest['event']}) supersedes {estimate['quantity']} ({estimate['by']}, "
                       f"{estimate['as_of_date'].isoformat()}); put {latest['event']} in focus and its figure in "
                       "the text")
+
+
+def _unit_near(texts: dict[str, str], estimate: pd.Series, reach: int = 40) -> bool:
+    """True when the estimate's unit word follows one of its figures in the text (within ``reach`` characters)."""
+    unit = str(estimate["unit"] or "").split()[0].lower() if str(estimate["unit"] or "").strip() else ""
+    if not unit:
+        return False
+    stem = unit[:-1] if unit.endswith("s") else unit
+    return any(stem in text[f.end:f.end + reach].lower()
+               for text in texts.values() for f in figures(text) if f.value == estimate["value"])
 
 
 def _where_said(texts: dict[str, str], value: float) -> tuple[str, str]:
