@@ -23,7 +23,7 @@ SEED = 20240619
 """The default seed (the date of the Pyongyang summit)."""
 FIRST_DAY = dt.date(2022, 1, 1)
 LAST_DAY = dt.date(2025, 12, 31)
-COPIED_FILES = ("countries.geojson", "places.geojson", "routes.geojson", "sources.csv")
+COPIED_FILES = ("countries.geojson", "places.geojson", "routes.geojson", "sources.csv", "record.yaml")
 """Real files a synthetic folder carries unchanged (stories, disagreements and claims name real events: left out)."""
 PRECISION_WEIGHTS = {"day": 0.82, "month": 0.07, "year": 0.02, "approx": 0.09}
 SHAPE_WEIGHTS = {"flow": 0.7, "point": 0.2, "none": 0.1}
@@ -109,6 +109,23 @@ def _subsets(rng: np.random.Generator, n: int, items: list[str], most: int) -> l
     return [";".join(items[i] for i in sorted(set(row[:k].tolist()))) for row, k in zip(picks, counts, strict=True)]
 
 
+def _two_outlets(rng: np.random.Generator, source_lists: list[str], confidence: np.ndarray,
+                 outlets: dict[str, str]) -> None:
+    """Give every ``reported-multiple`` row two sources from distinct outlets, as the validator requires."""
+    ids = list(outlets)
+    if len({*outlets.values()}) < 2:
+        return
+    for row in np.flatnonzero(confidence == "reported-multiple"):
+        chosen = source_lists[row].split(";")
+        if len({outlets.get(s) for s in chosen}) >= 2:
+            continue
+        first = chosen[0]
+        second = ids[int(rng.integers(0, len(ids)))]
+        while outlets[second] == outlets.get(first):
+            second = ids[(ids.index(second) + 1) % len(ids)]
+        source_lists[row] = ";".join(sorted({first, second}))
+
+
 def synthetic_events(catalog: Catalog, n: int, seed: int = SEED) -> str:
     """events.csv text with ``n`` made-up events over ``catalog``'s places, actors and dated sources.
 
@@ -118,7 +135,8 @@ def synthetic_events(catalog: Catalog, n: int, seed: int = SEED) -> str:
     places = list(catalog.places["id"])
     route_pairs = list(zip(catalog.routes["from"], catalog.routes["to"], strict=True))
     actors = [a for a in catalog.actors if len(a) <= 24] or ["Russia", "DPRK"]
-    sources = list(catalog.sources.loc[catalog.sources["published"] != "", "id"]) or list(catalog.sources["id"])
+    originals = catalog.sources[catalog.sources["kind"] != "repost"]
+    sources = list(originals["id"]) or list(catalog.sources["id"])
     categories = np.array(list(schema.CATEGORIES))[
         rng.choice(len(schema.CATEGORIES), size=n,
                    p=_weights(list(catalog.events["category"]), tuple(schema.CATEGORIES), CATEGORY_FLOOR))]
@@ -129,6 +147,7 @@ def synthetic_events(catalog: Catalog, n: int, seed: int = SEED) -> str:
     origins, destinations = _places(rng, n, places, route_pairs)
     actor_lists = _subsets(rng, n, actors, 3)
     source_lists = _subsets(rng, n, sources, 3)
+    _two_outlets(rng, source_lists, confidence, dict(zip(originals["id"], originals["outlet"], strict=True)))
     clauses = rng.integers(0, len(_CLAUSES), size=n)
     quantities = rng.integers(0, len(_QUANTITIES), size=n)
     units = rng.integers(0, len(_UNITS), size=n)

@@ -134,7 +134,7 @@ with tab_claims:
     st.markdown("The project grew from a US opinion piece published in June 2024, on the eve of Putin's visit to "
                 "Pyongyang (the June 2024 op-ed). Each of its claims is set beside what the sources say. *No "
                 "source found* means none was found in this research, not that the claim is false.")
-    counts = cat.oped_claims["status"].value_counts() if not cat.seed_claims.empty else {}
+    counts = cat.oped_claims["status"].value_counts() if not cat.oped_claims.empty else {}
     summary = st.container(horizontal=True)
     for status, (label, color, icon) in CLAIM_BADGES.items():
         if counts.get(status, 0):

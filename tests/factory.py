@@ -39,7 +39,7 @@ EVENTS = [
     {"id": "E001", "date": "2023-08-15", "precision": "approx", "end_date": "2023-10-01",
      "category": "munitions", "title": "Ships shuttle containers", "summary": "Containers move by sea.",
      "origin": "RAJIN", "destination": "DUNAI", "quantity": "hundreds", "unit": "containers",
-     "actors": "RUSI;Ship owners", "confidence": "reported-multiple", "sources": "S01;S02"},
+     "actors": "RUSI;Ship owners", "confidence": "reported-single", "sources": "S01"},
     {"id": "E002", "date": "2023-09-13", "precision": "day", "category": "diplomacy",
      "title": "Summit", "summary": "Leaders meet.", "origin": "PYG", "destination": "MOW",
      "actors": "Putin;Kim", "confidence": "confirmed-official", "sources": "S01;S02"},

@@ -24,7 +24,7 @@ from ui.explore import PLAYER_KEY
 HOSTILE_EVENTS = [dict(e) for e in EVENTS]
 HOSTILE_EVENTS[2]["title"] = "Strike [click](javascript:alert(1)) <img src=x onerror=alert(1)>"
 HOSTILE_SOURCES = [*SOURCES, {"id": "S03", "outlet": "Bad *outlet*", "published": "2024-02",
-                              "url": "https://example.org/a)(javascript:alert(1)"}]
+                              "url": "https://example.org/a)(javascript:alert(1)", "kind": "original"}]
 HOSTILE_EVENTS[2]["sources"] = "S02;S03"
 
 

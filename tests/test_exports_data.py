@@ -47,8 +47,10 @@ def test_geojson_is_rfc7946_with_every_event_of_the_view(tiny):
     props = by_id["E002"]["properties"]
     assert props["date_label"] == "13 Sep 2023" and props["actors"] == ["Putin", "Kim"]
     assert [s["id"] for s in props["sources"]] == ["S01", "S02"]
-    assert props["sources"][1] == {"id": "S02", "outlet": "Outlet Two", "published": "2024-01",
-                                   "url": "https://example.org/two", "title": ""}
+    assert props["sources"][1] == {"id": "S02", "outlet": "Outlet Two", "via": "", "kind": "official",
+                                   "published": "2024-01", "url": "https://example.org/two", "title": ""}
+    assert doc["record_through"] == "2025-12-31"
+    assert doc["attribution"].startswith("Record through 31 Dec 2025. ")
 
 
 def test_geojson_follows_the_view_filters_and_focus(tiny):
@@ -83,6 +85,7 @@ def test_csv_has_the_header_one_row_per_event_and_joined_sources(tiny):
     assert records[1]["source_ids"] == "S01; S02"
     assert records[1]["source_outlets"] == "Outlet One (2023-10-17); Outlet Two (2024-01)"
     assert records[1]["source_urls"] == "https://example.org/one https://example.org/two"
+    assert {r["record_through"] for r in records} == {"2025-12-31"}, "every row says how current the record is"
     assert records[0]["origin_name"] == "Rajin port" and records[0]["destination_name"] == "Dunai"
 
 

@@ -102,7 +102,7 @@ def test_filters_are_respected_but_time_is_not(tiny: Catalog) -> None:
     assert only["points"]["ev"] == [] and only["paths"]["key"] == ["PYG>MOW"]
     by_actor = payload(tiny, View(actors=("Russia",)))
     assert by_actor["events"]["id"] == ["E003"] and by_actor["flows"]["ev"] == []
-    by_grade = payload(tiny, View(confidence=("reported-multiple", "confirmed-official")))
+    by_grade = payload(tiny, View(confidence=("reported-single", "confirmed-official")))
     assert by_grade["events"]["id"] == ["E001", "E002"]
     assert by_grade["sources"]["id"] == ["S01", "S02"]
     early = payload(tiny, View(date=dt.date(2022, 3, 1), window_days=30))

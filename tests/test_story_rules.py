@@ -140,8 +140,9 @@ def test_an_event_resting_only_on_reposts_is_set_aside(tmp_path: Path):
 
 def test_reported_multiple_needs_two_distinct_outlets(tmp_path: Path):
     same = {**SOURCES[1], "id": "S04", "outlet": "outlet  one", "url": "https://example.org/four"}
-    events = [{**EVENTS[0], "sources": "S01;S04"}, {**EVENTS[0], "id": "E009", "sources": "S01;S03"},
-              {**EVENTS[0], "id": "E010", "sources": "S01;S02"}]
+    multiple = {**EVENTS[0], "confidence": "reported-multiple"}
+    events = [{**multiple, "sources": "S01;S04"}, {**multiple, "id": "E009", "sources": "S01;S03"},
+              {**multiple, "id": "E010", "sources": "S01;S02"}]
     cat = load_catalog(write_folder(tmp_path / "d", sources=[*SOURCES, REPOST, same], events=events))
     assert {(p.where, p.field) for p in cat.report.errors} == {("row 2", "confidence"), ("row 3", "confidence")}
     assert list(cat.events["id"]) == ["E010"]

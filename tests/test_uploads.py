@@ -121,7 +121,8 @@ def test_uploaded_places_and_sources_can_be_cited_by_uploaded_events(tiny: Catal
     places = geojson_file("my places.geojson", [point(place_props("VLAD", "Vladivostok"), 131.9, 43.1),
                                                 point(place_props("PYG", "Pyongyang again", "PRK"), 125.7, 39.0)])
     sources = Upload("refs.csv", csv_text(SOURCE_HEADER, [
-        {"id": "S50", "outlet": "My notes", "published": "2024-05", "url": "https://example.org/mine"}]).encode())
+        {"id": "S50", "outlet": "My notes", "published": "2024-05", "url": "https://example.org/mine",
+         "kind": "research"}]).encode())
     events = events_file([event(id="E100", origin="RAJIN", destination="VLAD", sources="S50;S01")])
     before = snapshot(tiny)
     session = merge_uploads(tiny, [events, sources, places])  # any order: places and sources are merged first

@@ -65,7 +65,9 @@ def sources() -> list[dict]:
     """The tiny sources with payloads in outlet, author and title; one odd-but-valid URL and one javascript: URL."""
     rows = [{**s, "outlet": f"Outlet {SHORT}", "author": SHORT_2, "title": f"Title {ALL}"} for s in SOURCES]
     rows[1]["url"] = URL_TEMPLATE
-    rows.append({"id": BAD_URL_SOURCE, "outlet": f"Bad link {IMG}", "published": "2024-01", "url": JS_URL})
+    rows[0]["via"] = f"Copy {SHORT}"
+    rows.append({"id": BAD_URL_SOURCE, "outlet": f"Bad link {IMG}", "published": "2024-01", "url": JS_URL,
+                 "kind": "original"})
     return rows
 
 

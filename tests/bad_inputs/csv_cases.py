@@ -234,7 +234,7 @@ CASES = [
          NO_EVENTS),
     Case("sources_javascript_url_refused",
          source(1, url="javascript:alert(document.cookie)"),
-         (Expect(SOURCES_FILE, "row 3", "url", "an http(s):// URL", "javascript:alert"),
+         (Expect(SOURCES_FILE, "row 3", "url", "an https:// address", "javascript:alert"),
           row3("sources", "of a source that loaded", "S02"),
           Expect(EVENTS_FILE, "row 4", "sources", "of a source that loaded", "S02")),
          Loads(events=("E001",), sources=("S01",))),
