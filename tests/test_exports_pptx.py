@@ -47,6 +47,8 @@ def test_deck_has_title_chapters_and_sources_slides(tiny_folder: Path):
     assert len(slides) == 1 + 2 + 1
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert slides[0].shapes.title.text == "The corridor"
+    title_text = " ".join(shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame)
+    assert "Record through 31 Dec 2025" in title_text
     assert slides[-1].shapes.title.text == "Sources"
     for slide, chapter in zip(slides[1:3], CHAPTERS, strict=True):
         assert slide.shapes.title.text == chapter["title"]

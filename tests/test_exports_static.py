@@ -111,6 +111,7 @@ def test_footnote_lists_the_sources_of_the_events_shown(tiny):
     early = render_map(tiny, VIEW.with_(date=dt.date(2023, 9, 1), window_days=1), fmt="svg")
     texts = " ".join("".join(t.itertext()) for t in ET.fromstring(early).iter(f"{SVG}text"))
     assert "Sources: Outlet One (2023-10-17)" in texts and "Outlet Two" not in texts
+    assert "Record through 31 Dec 2025. Boundaries: Made with Natural Earth" in texts
 
 
 def test_bad_format_or_size_is_refused(tiny):

@@ -162,3 +162,10 @@ def test_standalone_html_is_self_contained_and_escapes_data(tmp_path: Path) -> N
     assert data["events"]["title"][1] == HOSTILE[:90] and data["events"]["disputed"][2] == HOSTILE
     assert data["view"]["date"] == day_number(dt.date(2023, 12, 1))
     assert data["key"] == payload_key(payload(catalog, view))
+
+
+def test_the_player_and_the_standalone_export_say_how_current_the_record_is(tiny: Catalog) -> None:
+    from layers.export_html import standalone_html
+
+    assert payload(tiny, View())["style"]["attribution"].startswith("Record through 31 Dec 2025. Boundaries:")
+    assert "Record through 31 Dec 2025" in standalone_html(tiny, View())

@@ -3,6 +3,7 @@ the failing sentences of the December 2026 review, and the sourcing rules for ev
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -229,3 +230,29 @@ def test_the_shipped_record_has_no_repost_only_event_and_every_source_dated():
     for sources in cat.events["sources"]:
         assert any(kinds[s] != "repost" for s in sources)
     assert all(cat.sources["url"].str.startswith("https://"))
+
+
+def test_h5_the_shipped_chapter_without_the_september_estimate_is_refused(tmp_path: Path):
+    folder = shipped_copy(tmp_path)
+    path = folder / "stories" / "russia-dprk.yaml"
+    story = yaml.safe_load(path.read_text())
+    number, ch = next((i, c) for i, c in enumerate(story["chapters"], start=1) if c["id"] == "alliance-settles-in")
+    kept = [line for line in ch["body"].split("\n- ") if not line.startswith("2 September")]
+    ch["body"] = "\n- ".join(kept)
+    assert "2,000" not in ch["body"] + ch["notes"] and "600" in ch["body"]
+    path.write_text(yaml.safe_dump(story, sort_keys=False, allow_unicode=True))
+    cat = load_catalog(folder)
+    found = [p for p in problems(cat, "stories/russia-dprk.yaml") if "supersedes" in p.expected]
+    assert [(p.where, p.field) for p in found] == [(f"chapter {number} (alliance-settles-in)", "body")]
+    assert "about 2,000 (ROK NIS, 2025-09-02, event E155) supersedes about 600" in found[0].expected
+
+
+def test_users_never_read_seed_or_grade_slugs_in_the_story():
+    """The op-ed is 'the June 2024 op-ed' wherever a user reads text, and speaker notes speak plain English."""
+    for path in [*(ROOT / "geodata").glob("*.csv"), *(ROOT / "geodata" / "stories").glob("*.yaml")]:
+        assert not re.search(r"\bseed\b", path.read_text(encoding="utf-8"), re.I), path.name
+    story = load_catalog(ROOT / "geodata").stories["russia-dprk"]
+    slugs = ("confirmed-official", "reported-single", "reported-multiple", "claimed-by-party", "in this research")
+    for chapter in story.chapters:
+        for slug in slugs:
+            assert slug not in chapter.notes + chapter.body, (chapter.id, slug)
