@@ -133,7 +133,7 @@ with tab_estimates:
 with tab_claims:
     st.markdown("The project grew from a US opinion piece published in June 2024, on the eve of Putin's visit to "
                 "Pyongyang (the June 2024 op-ed). Each of its claims is set beside what the sources say. *No "
-                "source found* means none was found in this research, not that the claim is false.")
+                "source found* means none was found when the record was researched, not that the claim is false.")
     counts = cat.oped_claims["status"].value_counts() if not cat.oped_claims.empty else {}
     summary = st.container(horizontal=True)
     for status, (label, color, icon) in CLAIM_BADGES.items():

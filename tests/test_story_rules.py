@@ -253,6 +253,6 @@ def test_users_never_read_seed_or_grade_slugs_in_the_story():
         assert not re.search(r"\bseed\b", path.read_text(encoding="utf-8"), re.I), path.name
     story = load_catalog(ROOT / "geodata").stories["russia-dprk"]
     slugs = ("confirmed-official", "reported-single", "reported-multiple", "claimed-by-party", "in this research")
-    for chapter in story.chapters:
+    for ch in story.chapters:
         for slug in slugs:
-            assert slug not in chapter.notes + chapter.body, (chapter.id, slug)
+            assert slug not in ch.notes + ch.body, (ch.id, slug)
