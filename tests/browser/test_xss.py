@@ -106,7 +106,7 @@ def test_explore_tooltips_details_list_and_banner(app_server: AppServer, page: P
     expect(page.get_by_role("heading", name=SHORT_2, exact=True)).to_be_visible()  # E002's title in the details
     expect(page.get_by_text(f"Disputed {IMG}", exact=False)).to_be_visible()
     expect(page.get_by_text(f"Summary {IMG}", exact=False)).to_be_visible()
-    expect(page.get_by_role("link", name=f"Outlet {SHORT}, 2023-10-17")).to_have_attribute(
+    expect(page.get_by_role("link", name=f"Outlet {SHORT} via Copy {SHORT}, 2023-10-17")).to_have_attribute(
         "href", "https://example.org/one")
 
     x, y = frame.evaluate("window.__corridor.pathPoint('E002', 0.5)")
