@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from layers.record import record_line
+from layers.model.record import record_line
 from ui.data import catalog
 
 st.set_page_config(page_title="Corridor: Russia–DPRK military cooperation", page_icon="🗺️", layout="wide")

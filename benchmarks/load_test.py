@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from layers import schema  # noqa: E402
+from layers.model import schema  # noqa: E402
 
 HOST = "127.0.0.1"
 """The only host this test ever connects to."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from layers.bench_browser import main
+from layers.bench.browser import main
 
 if __name__ == "__main__":
     sys.exit(main())

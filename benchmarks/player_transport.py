@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from layers.catalog import load_catalog  # noqa: E402
-from layers.payload import VIEW_KEY, payload, payload_key, to_json  # noqa: E402
-from layers.view import Camera, View  # noqa: E402
+from layers.load.catalog import load_catalog  # noqa: E402
+from layers.model.view import Camera, View  # noqa: E402
+from layers.render.payload import VIEW_KEY, payload, payload_key, to_json  # noqa: E402
 
 
 def args_bytes(data: object, view: View) -> int:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .catalog import load_catalog
+from layers.load.catalog import load_catalog
 
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Command]] = {}
@@ -43,7 +43,7 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def _export_args(parser: argparse.ArgumentParser) -> None:
-    from .export_cli import configure
+    from layers.export.cli import configure
 
     configure(parser)
 
@@ -51,13 +51,13 @@ def _export_args(parser: argparse.ArgumentParser) -> None:
 @command("export", _export_args)
 def export(args: argparse.Namespace) -> int:
     """Export a view or a story: png, svg, pdf, html, geojson, csv or pptx (see layers/export_cli.py)."""
-    from .export_cli import run
+    from layers.export.cli import run
 
     return run(args)
 
 
 def _bench_args(parser: argparse.ArgumentParser) -> None:
-    from .bench import configure
+    from layers.bench.suite import configure
 
     configure(parser)
 
@@ -65,7 +65,7 @@ def _bench_args(parser: argparse.ArgumentParser) -> None:
 @command("bench", _bench_args)
 def bench(args: argparse.Namespace) -> int:
     """Benchmark load, selection, bytes sent, frame time and exports (see layers/bench.py)."""
-    from .bench import main as run_bench
+    from layers.bench.suite import main as run_bench
 
     return run_bench(args)
 

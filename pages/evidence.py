@@ -3,8 +3,8 @@ the June 2024 op-ed checked against the sources."""
 
 import streamlit as st
 
-from layers import schema
-from layers.view import View
+from layers.model import schema
+from layers.model.view import View
 from ui.citations import (
     CLAIM_BADGES,
     CONFIDENCE_LABELS,
@@ -94,7 +94,7 @@ with tab_events:
     )
     rows = picked.selection.rows if picked is not None else []
     selected = shown.at[rows[0], "id"] if rows and rows[0] < len(shown) else View.from_params(
-        st.query_params.to_dict(), cat).selected
+        st.query_params.to_dict(), cat.actors, cat.event_ids).selected
     if selected in events.index:
         show_event(selected)
     else:

@@ -6,8 +6,8 @@ the exact view. Widgets and the player only change the URL (the player's message
 
 import streamlit as st
 
-from layers import schema
-from layers.view import View
+from layers.model import schema
+from layers.model.view import View
 from ui.data import catalog, problems_banner
 from ui.downloads import export_buttons
 from ui.explore import (
@@ -25,7 +25,7 @@ shipped = catalog()
 cat = session_catalog(shipped)  # the shipped data plus this session's uploads, if any
 problems_banner(cat)
 apply_player_message(cat, st.session_state.get(PLAYER_KEY))
-view = View.from_params(st.query_params.to_dict(), cat)
+view = View.from_params(st.query_params.to_dict(), cat.actors, cat.event_ids)
 
 st.title("Russia–DPRK military cooperation since 2022")
 view = filter_controls(cat, view)

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layers.catalog import Catalog, load_catalog
+from layers.load.catalog import Catalog, load_catalog
 from tests.factory import write_folder
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from layers.catalog import EVENT_COLUMNS, SOURCE_COLUMNS
+from layers.load.catalog import EVENT_COLUMNS, SOURCE_COLUMNS
 
 
 def box(x0: float, y0: float, x1: float, y1: float) -> list[list[list[float]]]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from layers.catalog import Catalog, load_catalog
-from layers.report import Problem
+from layers.load.catalog import Catalog, load_catalog
+from layers.model.report import Problem
 from tests.bad_inputs import CASES
 from tests.bad_inputs.case import Case, Expect, Loads
 from tests.factory import write_folder

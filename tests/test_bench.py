@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from layers import schema
-from layers.bench import PER_SIZE, SINGLE, table
-from layers.catalog import Catalog, load_catalog
-from layers.dates import APPROX_DAYS
-from layers.flows import flow_table, point_table
-from layers.synthetic import FIRST_DAY, LAST_DAY, write_synthetic
+from layers.bench.suite import PER_SIZE, SINGLE, table
+from layers.bench.synthetic import FIRST_DAY, LAST_DAY, write_synthetic
+from layers.load.catalog import Catalog, load_catalog
+from layers.model import schema
+from layers.model.dates import APPROX_DAYS
+from layers.query.flows import flow_table, point_table
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "geodata"

@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from layers.catalog import load_catalog
+from layers.load.catalog import load_catalog
 from tests.factory import EVENTS, PLACES, write_folder
 
 

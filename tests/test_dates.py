@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from layers.dates import DateError, make_span, parse_partial
+from layers.model.dates import DateError, make_span, parse_partial
 
 
 def test_day_month_year_are_intervals():

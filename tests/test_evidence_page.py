@@ -7,7 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layers.catalog import load_catalog
+from layers.load.catalog import load_catalog
 from tests.conftest import ROOT, open_app
 from ui.citations import CLAIM_BADGES, md
 

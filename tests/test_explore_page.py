@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layers.dates import day_number
-from layers.player_assets import PLAYER_DIR
+from layers.model.dates import day_number
+from layers.player.assets import PLAYER_DIR
 from tests.conftest import open_app
 from tests.factory import EVENTS, SOURCES, write_folder
 from ui.explore import PLAYER_KEY

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from layers import export_names
-from layers.export_names import safe_filename, view_stem, write_atomically
-from layers.view import View
+from layers.export import names as export_names
+from layers.export.names import safe_filename, view_stem, write_atomically
+from layers.model.view import View
 
 
 @pytest.mark.parametrize("name", ["../../app.py", "/etc/passwd", "..\\..\\windows\\system32", "a/../../b",

@@ -15,13 +15,13 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
-from layers import export_static
 from layers.cli import main
+from layers.render import static_map as export_static
 from tests.conftest import ROOT
 from tests.factory import EVENTS, write_folder
 from tests.test_exports_pptx import write_story
 
-HAS_HTML = importlib.util.find_spec("layers.export_html") is not None
+HAS_HTML = importlib.util.find_spec("layers.export.html") is not None
 
 
 def export(folder: Path, *args: str) -> int:
@@ -149,7 +149,7 @@ SHIPPED = ROOT / "geodata"
 @pytest.mark.skipif(not (SHIPPED / "events.csv").exists(), reason="the real events have not landed yet")
 def test_every_format_on_the_shipped_data(tmp_path: Path, capsys):
     """One run on the real data; prints each format's time (a measurement, not a limit)."""
-    from layers.catalog import load_catalog
+    from layers.load.catalog import load_catalog
 
     cat = load_catalog(SHIPPED)
     formats = ["png", "svg", "pdf", "geojson", "csv"] + (["html"] if HAS_HTML else [])

@@ -8,10 +8,10 @@ import json
 import geopandas as gpd
 import pytest
 
-from layers.catalog import load_catalog
-from layers.export_data import CSV_COLUMNS, events_csv, events_geojson, neutralise
-from layers.flows import paths
-from layers.view import View
+from layers.export.data import CSV_COLUMNS, events_csv, events_geojson, neutralise
+from layers.load.catalog import load_catalog
+from layers.model.view import View
+from layers.query.flows import paths
 from tests.factory import EVENTS, write_folder
 
 INJECTIONS = ['=HYPERLINK("http://evil.example","click")', "+1", "-2", "@x", '-2+3 and "quotes", commas']

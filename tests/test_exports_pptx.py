@@ -8,10 +8,10 @@ import yaml
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from layers.catalog import load_catalog
-from layers.export_pptx import story_deck
-from layers.stories import Chapter, Story
-from layers.view import Camera
+from layers.export.pptx import story_deck
+from layers.load.catalog import load_catalog
+from layers.model.story import Chapter, Story
+from layers.model.view import Camera
 
 CHAPTERS = [
     {"id": "ships", "title": "Ships at Rajin", "date": "2023-09-30",

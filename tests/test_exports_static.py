@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from layers.export_static import EARTH_CIRCUMFERENCE, TO_MERCATOR, mercator_frame, render_map
-from layers.style import CATEGORY_COLORS, rgb
-from layers.view import Camera, View
+from layers.model.style import CATEGORY_COLORS, rgb
+from layers.model.view import Camera, View
+from layers.render.static_map import EARTH_CIRCUMFERENCE, TO_MERCATOR, mercator_frame, render_map
 
 # The tiny fixture's theatre: Pyongyang, Rajin, Dunai, Moscow, Kyiv.
 CAMERA = Camera(longitude=82.0, latitude=48.0, zoom=2.7)

@@ -14,8 +14,8 @@ from tests.test_exports_pptx import write_story
 def page(folder: str, with_story: bool) -> None:
     import datetime as dt
 
-    from layers.catalog import load_catalog
-    from layers.view import View
+    from layers.load.catalog import load_catalog
+    from layers.model.view import View
     from ui.downloads import export_buttons
 
     cat = load_catalog(folder)
@@ -60,7 +60,7 @@ def test_a_prepared_file_is_not_offered_for_another_format(tiny_folder: Path):
 def test_a_failing_export_shows_its_reason(tiny_folder: Path, monkeypatch):
     from dataclasses import replace
 
-    from layers import export_formats
+    from layers.export import formats as export_formats
 
     def broken(catalog, view):
         raise RuntimeError("disk on fire")

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layers import export_pptx
-from layers.catalog import load_catalog
 from layers.cli import main
-from layers.export_names import write_atomically
+from layers.export import pptx as export_pptx
+from layers.export.names import write_atomically
+from layers.load.catalog import load_catalog
 from tests.conftest import ROOT
 
 GEODATA = ROOT / "geodata"

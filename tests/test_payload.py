@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from layers.catalog import Catalog, load_catalog
-from layers.dates import day_number
-from layers.export_html import inline_json, standalone_html
-from layers.mapspec import deck
-from layers.payload import payload, payload_key, to_json
-from layers.player_assets import ensure_deck_bundle, installed_deck_bundle
-from layers.style import CATEGORY_COLORS
-from layers.view import Camera, View
+from layers.export.html import inline_json, standalone_html
+from layers.load.catalog import Catalog, load_catalog
+from layers.model.dates import day_number
+from layers.model.style import CATEGORY_COLORS
+from layers.model.view import Camera, View
+from layers.player.assets import ensure_deck_bundle, installed_deck_bundle
+from layers.render.mapspec import deck
+from layers.render.payload import payload, payload_key, to_json
 from tests.factory import EVENTS, PLACES, write_folder
 
 ROUTES = [{"type": "Feature",
@@ -165,7 +165,7 @@ def test_standalone_html_is_self_contained_and_escapes_data(tmp_path: Path) -> N
 
 
 def test_the_player_and_the_standalone_export_say_how_current_the_record_is(tiny: Catalog) -> None:
-    from layers.export_html import standalone_html
+    from layers.export.html import standalone_html
 
     assert payload(tiny, View())["style"]["attribution"].startswith("Record through 31 Dec 2025. Boundaries:")
     assert "Record through 31 Dec 2025" in standalone_html(tiny, View())

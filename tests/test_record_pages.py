@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.catalog import load_catalog
+from layers.load.catalog import load_catalog
 from tests.conftest import ROOT, open_app
 from tests.test_story_rules import put_back
 

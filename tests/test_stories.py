@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from layers import schema
-from layers.catalog import load_catalog
-from layers.stories import Chapter, chapter_sources, chapter_view, key_points
-from layers.view import Camera, select
+from layers.load.catalog import load_catalog
+from layers.model import schema
+from layers.model.story import Chapter, chapter_sources, chapter_view, key_points
+from layers.model.view import Camera
+from layers.query.select import select
 from tests.conftest import ROOT
 
 VIEW = {"longitude": 130.3, "latitude": 42.3, "zoom": 6, "pitch": 30, "bearing": -10}

@@ -8,9 +8,9 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layers.catalog import load_catalog
-from layers.dates import day_number
-from layers.stories import chapter_view, key_points
+from layers.load.catalog import load_catalog
+from layers.model.dates import day_number
+from layers.model.story import chapter_view, key_points
 from tests.conftest import ROOT, open_app
 from ui.citations import md
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from layers.catalog import load_catalog
-from layers.figures import figures, values
+from layers.load.catalog import load_catalog
+from layers.model.figures import figures, values
 from tests.conftest import ROOT
 from tests.factory import EVENTS, PLACES, SOURCES, write_folder
 from tests.test_stories import chapter, write_story

@@ -11,11 +11,9 @@ import pyarrow as pa
 import pytest
 from shapely.geometry import Point, box
 
-from layers.catalog import EVENT_COLUMNS, SOURCE_COLUMNS, Catalog
-from layers.flows import paths
-from layers.payload import payload
-from layers.readers import Limits
-from layers.uploads import (
+from layers.load.catalog import EVENT_COLUMNS, SOURCE_COLUMNS, Catalog
+from layers.load.readers import Limits
+from layers.load.uploads import (
     EVENTS,
     OVERLAY,
     PLACES,
@@ -28,7 +26,10 @@ from layers.uploads import (
     feature_text,
     merge_uploads,
 )
-from layers.view import View, select
+from layers.model.view import View
+from layers.query.flows import paths
+from layers.query.select import select
+from layers.render.payload import payload
 from tests.factory import EVENTS as TINY_EVENTS
 from tests.factory import csv_text, feature_collection, point
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layers.catalog import EVENT_COLUMNS
-from layers.player_assets import PLAYER_DIR
+from layers.load.catalog import EVENT_COLUMNS
+from layers.player.assets import PLAYER_DIR
 from tests.conftest import open_app
 from tests.factory import EVENTS, csv_text, write_folder
 from ui.uploads import UPLOADER_KEY

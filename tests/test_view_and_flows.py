@@ -2,8 +2,9 @@ import datetime as dt
 
 import numpy as np
 
-from layers.flows import MIN_TRIP_DAYS, flow_table, paths, point_table
-from layers.view import Camera, View, focus_mask, select
+from layers.model.view import Camera, View
+from layers.query.flows import MIN_TRIP_DAYS, flow_table, paths, point_table
+from layers.query.select import focus_mask, select
 
 
 def ids(frame):
@@ -35,12 +36,12 @@ def test_view_round_trips_through_query_params(tiny):
                 confidence=("assessed",), camera=Camera(131.0, 42.5, 5.5, 30.0, 10.0), selected="E002")
     params = view.to_params()
     assert all(isinstance(v, str) for v in params.values())
-    assert View.from_params(params, tiny) == view
+    assert View.from_params(params, tiny.actors, tiny.event_ids) == view
 
 
 def test_bad_query_params_are_dropped(tiny):
     view = View.from_params({"t": "yesterday", "w": "-5", "cat": "weapons,munitions", "cam": "1,2,nan,4,5",
-                             "ev": "<script>", "actor": "Nobody"}, tiny)
+                             "ev": "<script>", "actor": "Nobody"}, tiny.actors, tiny.event_ids)
     assert view == View(categories=("munitions",))
 
 

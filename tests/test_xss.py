@@ -14,12 +14,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from layers.catalog import Catalog, load_catalog
-from layers.export_data import FORMULA_STARTS, events_csv, events_geojson
-from layers.export_html import standalone_html
-from layers.export_static import render_map
-from layers.payload import payload
-from layers.view import View
+from layers.export.data import FORMULA_STARTS, events_csv, events_geojson
+from layers.export.html import standalone_html
+from layers.load.catalog import Catalog, load_catalog
+from layers.model.view import View
+from layers.render.payload import payload
+from layers.render.static_map import render_map
 from tests.xss_corpus import ALL, FORMULAS, IMG, SCRIPT, SHORT, SVG, URL_TEMPLATE, write_xss_folder
 
 VIEW = View(title=f"View {SHORT} {SCRIPT}")
@@ -119,7 +119,7 @@ def test_svg_export_has_no_markup_from_the_data(hostile: Catalog) -> None:
 def test_the_story_deck_keeps_the_text_literal(hostile: Catalog) -> None:
     from pptx import Presentation
 
-    from layers.export_pptx import story_deck
+    from layers.export.pptx import story_deck
 
     deck = Presentation(io.BytesIO(story_deck(hostile, hostile.stories["xss"])))
     texts = [shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from layers import schema
-from layers.catalog import Catalog
-from layers.export_text import source_name
-from layers.view import Camera
+from layers.load.catalog import Catalog
+from layers.model import schema
+from layers.model.view import Camera
+from layers.render.text import source_name
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^\"'])")
 _HTTP = re.compile(r"^https?://[^\s<>\"'`]+$", re.I)

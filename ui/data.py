@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from layers.catalog import Catalog, load_catalog
+from layers.load.catalog import Catalog, load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SCRIPT = ROOT / "app.py"

@@ -16,10 +16,10 @@ from typing import Any
 
 import streamlit as st
 
-from layers.catalog import Catalog
-from layers.export_formats import PPTX_MIME, VIEW_FORMATS, ExportUnavailable, Format
-from layers.export_names import safe_filename, view_stem
-from layers.view import View
+from layers.export.formats import PPTX_MIME, VIEW_FORMATS, ExportUnavailable, Format
+from layers.export.names import safe_filename, view_stem
+from layers.load.catalog import Catalog
+from layers.model.view import View
 
 LOG = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def _view_exports(catalog: Catalog, view: View, key: str) -> None:
 
 
 def _story_export(catalog: Catalog, story: Any, key: str) -> None:
-    from layers.export_pptx import story_deck
+    from layers.export.pptx import story_deck
 
     state = f"{key}-deck"
     signature = _signature("pptx", View(), story)

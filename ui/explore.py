@@ -15,10 +15,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from layers import schema
-from layers.catalog import Catalog
-from layers.dates import from_day_number
-from layers.view import Camera, View, select
+from layers.load.catalog import Catalog
+from layers.model import schema
+from layers.model.dates import from_day_number
+from layers.model.view import Camera, View
+from layers.query.select import select
 from ui.citations import CONFIDENCE_LABELS, event_places, md, source_link
 
 PLAYER_KEY = "explore-player"
@@ -34,7 +35,7 @@ PRECISION_WORDS = {"day": "to the day", "month": "to the month", "year": "to the
 
 def current_view(catalog: Catalog) -> View:
     """The View the URL describes."""
-    return View.from_params(st.query_params.to_dict(), catalog)
+    return View.from_params(st.query_params.to_dict(), catalog.actors, catalog.event_ids)
 
 
 def sync_url(view: View) -> None:

@@ -21,11 +21,12 @@ from typing import Any
 
 import streamlit.components.v1 as components
 
-from layers.catalog import Catalog
-from layers.dates import day_number
-from layers.payload import VIEW_KEY, payload, payload_key, to_json
-from layers.player_assets import PLAYER_DIR, ensure_deck_bundle
-from layers.view import Camera, View
+from layers.load.catalog import Catalog
+from layers.load.derived import Key
+from layers.model.dates import day_number
+from layers.model.view import Camera, View
+from layers.player.assets import PLAYER_DIR, ensure_deck_bundle
+from layers.render.payload import VIEW_KEY, payload, payload_key, to_json
 
 DATA_DIR = PLAYER_DIR / "data"
 KEEP_FILES = 64
@@ -59,9 +60,13 @@ def _prune(folder: Path, keep: Path) -> None:
             old.unlink(missing_ok=True)
 
 
+PLAYER_REFS: Key[dict[tuple, dict[str, str]]] = Key("player_refs")
+"""Published payload references of a catalog, by filters (a session's filters map to one data file)."""
+
+
 def player_data(catalog: Catalog, view: View) -> dict[str, str]:
     """The published reference of ``view``'s data, built once per catalog and set of filters."""
-    memo: dict[tuple, dict[str, str]] = catalog.__dict__.setdefault("_player_refs", {})
+    memo = catalog.derived.get(PLAYER_REFS, dict)
     filters = (view.categories, view.actors, view.confidence)
     ref = memo.get(filters)
     if ref is None or not (DATA_DIR / f"{ref['key']}.json").is_file():

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from layers.catalog import Catalog
-from layers.view import View
+from layers.load.catalog import Catalog
+from layers.model.view import View
 from ui.player import player, player_data, view_args
 
 CHAPTER_KEYS = ("PageDown", "PageUp", "ArrowRight", "ArrowLeft")

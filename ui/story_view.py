@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from layers.catalog import Catalog
-from layers.stories import Chapter, Story, chapter_sources, chapter_view, key_points, set_aside
-from layers.view import View, focus_mask, select
+from layers.load.catalog import Catalog
+from layers.model.story import Chapter, Story, chapter_sources, chapter_view, key_points, set_aside
+from layers.model.view import View
+from layers.query.select import focus_mask, select
 from ui.citations import CONFIDENCE_LABELS, event_heading, md, source_links
 from ui.presenter import moved
 from ui.story_map import chapter_step, show_map

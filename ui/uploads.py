@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from layers.catalog import Catalog
-from layers.uploads import MAX_UPLOADS, UPLOAD_LIMITS, SessionData, Upload, merge_uploads
+from layers.load.catalog import Catalog
+from layers.load.uploads import MAX_UPLOADS, UPLOAD_LIMITS, SessionData, Upload, merge_uploads
 
 UPLOADER_KEY = "uploads-files"
 STATE_KEY = "uploads-session"

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from layers.catalog import load_catalog
+from layers.load.catalog import load_catalog
 
 
 def parse_only(folder: Path) -> None:

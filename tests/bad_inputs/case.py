@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from layers.catalog import EVENT_COLUMNS, SOURCE_COLUMNS, Catalog
-from layers.report import Severity
+from layers.load.catalog import EVENT_COLUMNS, SOURCE_COLUMNS, Catalog
+from layers.model.report import Severity
 from tests.factory import EVENTS, SOURCES, csv_text
 
 Break = Callable[[Path], None]

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import zipfile
 
-from layers.catalog import Catalog
+from layers.load.catalog import Catalog
 from tests.bad_inputs.case import (
     Case,
     Expect,

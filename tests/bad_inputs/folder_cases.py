@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from layers.catalog import Catalog
+from layers.load.catalog import Catalog
 from tests.bad_inputs.case import Case, Expect, Loads, compose, folder_instead, remove, unreadable, write_text
 from tests.factory import feature_collection
 

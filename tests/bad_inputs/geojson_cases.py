@@ -16,9 +16,9 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from layers.catalog import Catalog
-from layers.readers import MAX_FEATURES, MAX_FILE_BYTES, MAX_JSON_DEPTH
-from layers.report import MAX_LISTED_PER_FILE
+from layers.load.catalog import Catalog
+from layers.load.readers import MAX_FEATURES, MAX_FILE_BYTES, MAX_JSON_DEPTH
+from layers.model.report import MAX_LISTED_PER_FILE
 from tests.bad_inputs.case import (
     ALL_PLACES,
     Case,

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from layers.catalog import load_catalog
-from layers.export_html import standalone_html
-from layers.style import BASEMAP
-from layers.view import View
+from layers.export.html import standalone_html
+from layers.load.catalog import load_catalog
+from layers.model.style import BASEMAP
+from layers.model.view import View
 from tests.browser.harness import click_event_on_map, map_pixels, player_frame, state
 from tests.factory import EVENTS, write_folder
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from layers.style import BASEMAP, CATEGORY_COLORS
+from layers.model.style import BASEMAP, CATEGORY_COLORS
 from tests.browser.harness import AppServer, click_event_on_map, map_pixels, player_frame, state
 
 pytestmark = pytest.mark.browser

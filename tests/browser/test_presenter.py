@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from layers.catalog import load_catalog
+from layers.load.catalog import load_catalog
 from tests.browser.harness import AppServer, guard_page
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,9 +18,9 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from layers.catalog import load_catalog
-from layers.export_html import standalone_html
-from layers.view import View
+from layers.export.html import standalone_html
+from layers.load.catalog import load_catalog
+from layers.model.view import View
 from tests.browser.harness import AppServer, click_event_on_map, frame_offset, player_frame, state
 from tests.xss_corpus import (
     IMG,
