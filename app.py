@@ -8,9 +8,9 @@ from ui.data import catalog
 st.set_page_config(page_title="Corridor: Russia–DPRK military cooperation", page_icon="🗺️", layout="wide")
 
 PAGES = [
-    st.Page("pages/explore.py", title="Explore", icon="🧭", default=True, url_path="explore"),
-    st.Page("pages/story.py", title="Story", icon="📖", url_path="story"),
-    st.Page("pages/evidence.py", title="Evidence", icon="🔎", url_path="evidence"),
+    st.Page("app_pages/explore.py", title="Explore", icon="🧭", default=True, url_path="explore"),
+    st.Page("app_pages/story.py", title="Story", icon="📖", url_path="story"),
+    st.Page("app_pages/evidence.py", title="Evidence", icon="🔎", url_path="evidence"),
 ]
 
 page = st.navigation(PAGES)

@@ -20,11 +20,11 @@ def tiny(tiny_folder: Path) -> Catalog:
 
 
 def open_app(page: str = "explore", **params: str) -> AppTest:
-    """The app as a visitor opens it: ``pages/<page>.py`` with these URL parameters, run without an exception."""
+    """The app as a visitor opens it: ``app_pages/<page>.py`` with these URL parameters, run without an exception."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     if page != "explore":  # the default page; the others are reached from it
         at.run()
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"app_pages/{page}.py")
     for name, value in params.items():
         at.query_params[name] = value
     at.run()

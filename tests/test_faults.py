@@ -61,7 +61,7 @@ def open_page(folder: Path, page: str, params: dict[str, str], monkeypatch: pyte
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     if page != "explore":
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"app_pages/{page}.py")
         for key, value in params.items():
             at.query_params[key] = value
         at.run()

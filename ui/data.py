@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import runpy
 from pathlib import Path
 
 import streamlit as st
@@ -12,7 +11,6 @@ import streamlit as st
 from layers.load.catalog import Catalog, load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_SCRIPT = ROOT / "app.py"
 DEFAULT_DATA_DIR = ROOT / "geodata"
 DATA_DIR = Path(os.environ.get("CORRIDOR_DATA", DEFAULT_DATA_DIR))
 
@@ -37,29 +35,8 @@ def _load(folder: str, key: str) -> Catalog:
     return load_catalog(folder)
 
 
-def require_app_navigation() -> None:
-    """Run pages only through ``app.py``'s ``st.navigation``.
-
-    Streamlit treats an app with a ``pages/`` folder as an old-style multipage app until a script run calls
-    ``st.navigation``. When a fresh server's first visitor opens a permalink such as ``/story``, Streamlit
-    runs ``pages/story.py`` on its own (no page config, the wrong menu). This switches the server to
-    ``st.navigation`` and runs ``app.py`` in this same run, which routes to the same page; the page's own
-    run then stops. (A rerun instead would drop a button press made in that run.)
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        runpy.run_path(str(APP_SCRIPT), run_name="__main__")
-        st.stop()
-
-
 def catalog(folder: Path | None = None) -> Catalog:
-    """The checked catalog of ``folder`` (default: :func:`data_dir`); read-only: never mutate what this returns.
-
-    Every page calls this first, so it also makes sure the page runs under the app's navigation.
-    """
-    require_app_navigation()
+    """The checked catalog of ``folder`` (default: :func:`data_dir`); read-only: never mutate what this returns."""
     folder = data_dir() if folder is None else folder
     return _load(str(folder), fingerprint(folder))
 

@@ -19,7 +19,7 @@ PRESENTER_MAP_HEIGHT = 1080
 """The player's map height in presenter mode (a full-HD projector); the stylesheet stretches its frame."""
 PLAYER_KEY = "story-player"
 MAX_OVERLAY_SOURCES = 6
-PAGE = "pages/story.py"
+PAGE = "app_pages/story.py"
 
 
 def chapter_events(catalog: Catalog, view: View) -> pd.DataFrame:
@@ -99,7 +99,7 @@ def reading(catalog: Catalog, story: Story, index: int) -> None:
         row = st.container(horizontal=True)
         row.page_link(PAGE, label="Present", icon=":material/slideshow:",
                       query_params={"story": story.name, "chapter": chapter.id, "present": "1"})
-        row.page_link("pages/evidence.py", label="All the evidence", icon=":material/fact_check:")
+        row.page_link("app_pages/evidence.py", label="All the evidence", icon=":material/fact_check:")
     with st.expander("All chapters"):
         for i, other in enumerate(story.chapters):
             st.page_link(PAGE, label=f"{i + 1}. {other.title}", disabled=i == index,
