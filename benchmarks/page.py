@@ -27,7 +27,7 @@ from typing import Any
 
 from layers.model.dates import day_number
 from layers.model.view import View
-from layers.player.assets import PLAYER_DIR
+from layers.player.assets import PLAYER_DIR, state_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere: the project's packages come first
@@ -114,7 +114,7 @@ def _fetched_data(app: Any, held: set[str]) -> int:
         key, url = ref.get("key"), ref.get("url")
         if key and url and key not in held:
             held.add(key)
-            total += (PLAYER_DIR / url).stat().st_size
+            total += (state_dir() / "player" / url).stat().st_size
     return total
 
 
@@ -179,19 +179,6 @@ def open_seconds(folder: Path, runs: int) -> float:
 def static_bytes() -> int:
     """Bytes of the player's static files (HTML, JS, CSS, deck.gl), fetched once and then cached by the browser."""
     return sum(p.stat().st_size for p in PLAYER_DIR.iterdir() if p.is_file() and p.suffix in (".html", ".js", ".css"))
-
-
-@contextlib.contextmanager
-def keep_player_data_dir_clean() -> Iterator[None]:
-    """Remove, after the block, the player data files the benchmark's page runs wrote (synthetic data's)."""
-    folder = PLAYER_DIR / "data"
-    before = set(folder.glob("*.json")) if folder.is_dir() else set()
-    try:
-        yield
-    finally:
-        if folder.is_dir():
-            for path in set(folder.glob("*.json")) - before:
-                path.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:

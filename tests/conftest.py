@@ -1,3 +1,5 @@
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,8 @@ from layers.load.catalog import Catalog, load_catalog
 from tests.factory import write_folder
 
 ROOT = Path(__file__).resolve().parent.parent
+STATE = Path(tempfile.mkdtemp(prefix="corridor-test-state-"))
+os.environ.setdefault("CORRIDOR_STATE", str(STATE))  # before ui.player is imported: what the app writes goes here
 
 
 @pytest.fixture

@@ -98,7 +98,7 @@ def test_data_text_is_escaped_not_rendered(tmp_path, monkeypatch):
                           sources=[{**SOURCES[0], "outlet": hostile}, SOURCES[1]])
     hostile_catalog = load_catalog(folder)
     monkeypatch.setattr(ui.data, "catalog", lambda: hostile_catalog)
-    at = AppTest.from_file(str(ROOT / "pages" / "evidence.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "evidence.py"), default_timeout=90)
     at.query_params["ev"] = "E001"
     at.run()
     assert not at.exception, at.exception

@@ -16,10 +16,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.model.dates import day_number
-from layers.player.assets import PLAYER_DIR
 from tests.conftest import open_app
 from tests.factory import EVENTS, SOURCES, write_folder
 from ui.explore import PLAYER_KEY
+from ui.player import SERVED_DIR
 
 HOSTILE_EVENTS = [dict(e) for e in EVENTS]
 HOSTILE_EVENTS[2]["title"] = "Strike [click](javascript:alert(1)) <img src=x onerror=alert(1)>"
@@ -43,7 +43,7 @@ def player_args(at: AppTest) -> dict[str, Any]:
 
 def served(args: dict[str, Any]) -> dict[str, Any]:
     """The payload file the browser fetches for these args."""
-    return json.loads((PLAYER_DIR / args["data"]["url"]).read_text(encoding="utf-8"))
+    return json.loads((SERVED_DIR / args["data"]["url"]).read_text(encoding="utf-8"))
 
 
 def params(at: AppTest) -> dict[str, str]:

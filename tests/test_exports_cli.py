@@ -1,7 +1,6 @@
 """``python -m layers export``: writes exactly what is asked, where it is asked; exit 2 on bad usage."""
 
 import csv
-import importlib.util
 import io
 import json
 import os
@@ -20,8 +19,6 @@ from layers.render import static_map as export_static
 from tests.conftest import ROOT
 from tests.factory import EVENTS, write_folder
 from tests.test_exports_pptx import write_story
-
-HAS_HTML = importlib.util.find_spec("layers.export.html") is not None
 
 
 def export(folder: Path, *args: str) -> int:
@@ -45,9 +42,7 @@ def check_file(fmt: str, path: Path) -> None:
         assert b"<html" in data.lower()
 
 
-@pytest.mark.parametrize("fmt", ["png", "svg", "pdf", "geojson", "csv",
-                                 pytest.param("html", marks=pytest.mark.skipif(not HAS_HTML,
-                                                                               reason="export_html not built yet"))])
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf", "geojson", "csv", "html"])
 def test_export_writes_the_file_asked_for(tiny_folder: Path, tmp_path: Path, fmt: str, capsys):
     out = tmp_path / "out" / f"view.{fmt}"
     out.parent.mkdir()
@@ -152,7 +147,7 @@ def test_every_format_on_the_shipped_data(tmp_path: Path, capsys):
     from layers.load.catalog import load_catalog
 
     cat = load_catalog(SHIPPED)
-    formats = ["png", "svg", "pdf", "geojson", "csv"] + (["html"] if HAS_HTML else [])
+    formats = ["png", "svg", "pdf", "geojson", "csv", "html"]
     timings = {}
     for fmt in formats:
         out = tmp_path / f"real.{fmt}"

@@ -14,7 +14,7 @@ from layers.load.catalog import Catalog, load_catalog
 from layers.model.dates import day_number
 from layers.model.style import CATEGORY_COLORS
 from layers.model.view import Camera, View
-from layers.player.assets import ensure_deck_bundle, installed_deck_bundle
+from layers.player.assets import PLAYER_FILES, install_player, installed_deck_bundle
 from layers.render.mapspec import deck
 from layers.render.payload import payload, payload_key, to_json
 from tests.factory import EVENTS, PLACES, write_folder
@@ -124,16 +124,19 @@ def test_key_is_stable_and_ignores_the_view_state(tiny: Catalog, tiny_folder: Pa
     assert base != payload_key(payload(other, View()))
 
 
-def test_deck_bundle_is_copied_once_and_refreshed(tmp_path: Path) -> None:
-    target = tmp_path / "player" / "deck.min.js"
-    assert ensure_deck_bundle(target) == target
-    assert target.read_bytes() == installed_deck_bundle().read_bytes()
-    stamp = target.stat().st_mtime_ns
-    ensure_deck_bundle(target)
-    assert target.stat().st_mtime_ns == stamp, "an up-to-date copy is left alone"
-    target.write_text("stale")
-    ensure_deck_bundle(target)
-    assert target.stat().st_size == installed_deck_bundle().stat().st_size
+def test_the_player_is_installed_in_the_state_folder_once_and_refreshed(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CORRIDOR_STATE", str(tmp_path / "state"))
+    target = install_player()
+    assert target == tmp_path / "state" / "player"
+    deck = target / "deck.min.js"
+    assert deck.read_bytes() == installed_deck_bundle().read_bytes()
+    assert {p.name for p in target.iterdir()} == {*PLAYER_FILES, "deck.min.js"}
+    stamp = deck.stat().st_mtime_ns
+    install_player()
+    assert deck.stat().st_mtime_ns == stamp, "an up-to-date copy is left alone"
+    deck.write_text("stale")
+    install_player()
+    assert deck.stat().st_size == installed_deck_bundle().stat().st_size
 
 
 HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)> <!-- \u2028 & "quoted"'

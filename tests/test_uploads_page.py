@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.load.catalog import EVENT_COLUMNS
-from layers.player.assets import PLAYER_DIR
 from tests.conftest import open_app
 from tests.factory import EVENTS, csv_text, write_folder
+from ui.player import SERVED_DIR
 from ui.uploads import UPLOADER_KEY
 
 MINE = {**EVENTS[1], "id": "E100", "title": "My uploaded summit", "date": "2024-06-19"}
@@ -29,7 +29,7 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def player_events(at: AppTest) -> list[str]:
     (instance,) = at.get("component_instance")
     args = json.loads(instance.proto.json_args)
-    return json.loads((PLAYER_DIR / args["data"]["url"]).read_text(encoding="utf-8"))["events"]["id"]
+    return json.loads((SERVED_DIR / args["data"]["url"]).read_text(encoding="utf-8"))["events"]["id"]
 
 
 def uploader(at: AppTest):

@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from layers.export.formats import PPTX_MIME, VIEW_FORMATS, ExportUnavailable, Format
+from layers.export.formats import PPTX_MIME, VIEW_FORMATS, Format
 from layers.export.names import safe_filename, view_stem
 from layers.load.catalog import Catalog
 from layers.model.view import View
@@ -48,8 +48,6 @@ def _make(fmt: Format, catalog: Catalog, view: View) -> bytes | None:
     try:
         with st.spinner(f"Making the {fmt.label}…"):
             return fmt.make(catalog, view)
-    except ExportUnavailable as exc:
-        st.info(f"{fmt.label} is not available: {exc}.")
     except Exception as exc:  # shown to the user with its reason, logged with its traceback
         LOG.exception("export %s failed", fmt.key)
         st.error(f"Could not make the {fmt.label}: {type(exc).__name__}: {exc}")

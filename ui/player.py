@@ -1,7 +1,8 @@
-"""The map player as a Streamlit component (components.v1; its files are ``layers/player``).
+"""The map player as a Streamlit component (components.v1), served from ``<state>/player``
+(``layers.player.assets``: the package's player files and pydeck's deck.gl bundle, copied there at start).
 
 How the data travels: the payload (basemap, places, paths, flows, event details: ~300 KB on the real data)
-is written once per content key to ``layers/player/data/<key>.json`` and the browser fetches it from the
+is written once per content key to ``<state>/player/data/<key>.json`` and the browser fetches it from the
 component's own folder. The component's args carry only ``{"key", "url"}`` and the small view state, so a
 rerun that moves the date or the camera sends a few hundred bytes, never the data again. (Inlining the payload
 in the args re-sends all of it whenever any arg changes: Streamlit's message cache only spares an element that
@@ -25,15 +26,16 @@ from layers.load.catalog import Catalog
 from layers.load.derived import Key
 from layers.model.dates import day_number
 from layers.model.view import Camera, View
-from layers.player.assets import PLAYER_DIR, ensure_deck_bundle
+from layers.player.assets import install_player
 from layers.render.payload import VIEW_KEY, payload, payload_key, to_json
 
-DATA_DIR = PLAYER_DIR / "data"
+SERVED_DIR = install_player()
+"""The folder Streamlit serves the player from: ``<state>/player`` (``layers.player.assets``), never the package."""
+DATA_DIR = SERVED_DIR / "data"
 KEEP_FILES = 64
 """Payload files kept in ``DATA_DIR`` (the oldest beyond this are removed when a new one is written)."""
 
-ensure_deck_bundle()
-_component = components.declare_component("corridor_player", path=str(PLAYER_DIR))
+_component = components.declare_component("corridor_player", path=str(SERVED_DIR))
 
 
 def publish(data: dict[str, Any], folder: Path = DATA_DIR) -> dict[str, str]:

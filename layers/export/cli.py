@@ -15,7 +15,7 @@ import time
 import traceback
 from pathlib import Path
 
-from layers.export.formats import VIEW_FORMATS, ExportUnavailable
+from layers.export.formats import VIEW_FORMATS
 from layers.export.names import safe_filename, view_stem, write_atomically
 from layers.load.catalog import Catalog, load_catalog
 from layers.model import schema
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         data = _make(catalog, args, view)
         write_atomically(target, data)
-    except (ExportUnavailable, OSError) as exc:
+    except OSError as exc:
         print(f"error: could not export {args.format} to {target}: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # a bug: say so plainly, with the traceback for the report; nothing was written

@@ -5,16 +5,11 @@ The command line and the download buttons both use this table, so they offer the
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from layers.load.catalog import Catalog
 from layers.model.view import View
-
-
-class ExportUnavailable(RuntimeError):
-    """The export needs a part of Corridor that is not installed or not built yet."""
 
 
 @dataclass(frozen=True)
@@ -38,13 +33,9 @@ def _map(fmt: str, width: int, height: int) -> Callable[[Catalog, View], bytes]:
 
 
 def _html(catalog: Catalog, view: View) -> bytes:
-    try:
-        module = importlib.import_module("layers.export_html")
-    except ModuleNotFoundError as exc:
-        if exc.name != "layers.export_html":
-            raise
-        raise ExportUnavailable("the standalone HTML export is not part of this installation yet") from None
-    return module.standalone_html(catalog, view).encode("utf-8")
+    from layers.export.html import standalone_html
+
+    return standalone_html(catalog, view).encode("utf-8")
 
 
 def _geojson(catalog: Catalog, view: View) -> bytes:

@@ -12,7 +12,7 @@ import re
 
 from layers.load.catalog import Catalog
 from layers.model.view import View
-from layers.player.assets import ensure_deck_bundle, player_file
+from layers.player.assets import deck_bundle_text, player_file
 from layers.render.payload import payload, payload_key, to_json
 
 EXPORT_CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
@@ -43,7 +43,7 @@ def standalone_html(catalog: Catalog, view: View) -> str:
     """One self-contained HTML page that plays ``view`` (its filters, date, window, camera, focus, selection)."""
     data = payload(catalog, view)
     data["key"] = payload_key(data)
-    deck_js = ensure_deck_bundle().read_text(encoding="utf-8")
+    deck_js = deck_bundle_text()
     page = player_file("index.html")
     csp = f'<meta http-equiv="Content-Security-Policy" content="{EXPORT_CSP}">'
     page = re.sub(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">', lambda _: csp, page, count=1)
