@@ -27,6 +27,7 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m layers validate geodata
 	$(BIN)/python -m pytest
 

@@ -3,7 +3,7 @@
 Bytes are counted as Streamlit sends them: every ForwardMsg the page's runs enqueue, serialised, with Streamlit's
 message cache applied as the browser would use it (a cacheable element the browser already holds is sent as a
 reference to its hash), plus the player's data file, which the browser fetches from the component's folder once
-per data key. The player's own code (``layers/player``: its JS, CSS and deck.gl bundle) is static and cached by
+per data key. The player's own code (its JS and CSS, and pydeck's deck.gl bundle) is static and cached by
 the browser; it is not counted (see :func:`static_bytes`).
 
 It lives outside ``layers`` because it drives the Streamlit app: ``python -m layers bench`` runs it as a
@@ -27,7 +27,7 @@ from typing import Any
 
 from layers.model.dates import day_number
 from layers.model.view import View
-from layers.player.assets import PLAYER_DIR, state_dir
+from layers.player.assets import PLAYER_DIR, installed_deck_bundle, state_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere: the project's packages come first
@@ -178,7 +178,8 @@ def open_seconds(folder: Path, runs: int) -> float:
 
 def static_bytes() -> int:
     """Bytes of the player's static files (HTML, JS, CSS, deck.gl), fetched once and then cached by the browser."""
-    return sum(p.stat().st_size for p in PLAYER_DIR.iterdir() if p.is_file() and p.suffix in (".html", ".js", ".css"))
+    own = sum(p.stat().st_size for p in PLAYER_DIR.iterdir() if p.is_file() and p.suffix in (".html", ".js", ".css"))
+    return own + installed_deck_bundle().stat().st_size
 
 
 def main(argv: list[str] | None = None) -> int:

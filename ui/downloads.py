@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 import streamlit as st
 
 from layers.export.formats import PPTX_MIME, VIEW_FORMATS, Format
 from layers.export.names import safe_filename, view_stem
 from layers.load.catalog import Catalog
+from layers.model.story import Story
 from layers.model.view import View
 
 LOG = logging.getLogger(__name__)
@@ -34,8 +34,8 @@ class Prepared:
     data: bytes
 
 
-def _signature(kind: str, view: View, story: Any = None) -> tuple:
-    return (kind, tuple(sorted(view.to_params().items())), view.title, getattr(story, "name", None))
+def _signature(kind: str, view: View, story: Story | None = None) -> tuple:
+    return (kind, tuple(sorted(view.to_params().items())), view.title, story.name if story is not None else None)
 
 
 def _file_name(fmt: Format, view: View) -> str:
@@ -71,12 +71,12 @@ def _view_exports(catalog: Catalog, view: View, key: str) -> None:
                            type="primary", on_click="ignore")
 
 
-def _story_export(catalog: Catalog, story: Any, key: str) -> None:
+def _story_export(catalog: Catalog, story: Story, key: str) -> None:
     from layers.export.pptx import story_deck
 
     state = f"{key}-deck"
     signature = _signature("pptx", View(), story)
-    name = safe_filename(getattr(story, "name", "") or story.title, "pptx")
+    name = safe_filename(story.name or story.title, "pptx")
     if st.button(f"Prepare the story deck (PPTX, {len(story.chapters)} chapters)", key=f"{key}-prepare-deck"):
         bar = st.progress(0.0, text="Drawing the chapter maps…")
         try:
@@ -96,7 +96,7 @@ def _story_export(catalog: Catalog, story: Any, key: str) -> None:
                            on_click="ignore")
 
 
-def export_buttons(catalog: Catalog, view: View, *, story: Any = None, key: str = "export") -> None:
+def export_buttons(catalog: Catalog, view: View, *, story: Story | None = None, key: str = "export") -> None:
     """Export controls for ``view`` (PNG 1080p and 4K, SVG, PDF, HTML, GeoJSON, CSV) and, given a story
     (a ``layers.stories.Story``), its PPTX deck; ``key`` keeps two sets on one page apart."""
     with st.expander("Export: maps, offline player, data" + (", slides" if story is not None else ""),

@@ -1,1 +1,1 @@
-"""x"""
+"""Benchmarks of the engine: speed and memory figures, synthetic data, the player in a browser."""

@@ -18,12 +18,14 @@ from layers.load.estimates import ESTIMATE_COLUMNS, ESTIMATE_FRAME_COLUMNS, SERI
 from layers.load.features import read_features
 from layers.load.readers import DEFAULT_LIMITS, Limits, read_json
 from layers.load.record import load_record_through
+from layers.load.stories import load_stories
 from layers.load.story_rules import prepare
 from layers.load.tables import Column, Row, check_rows, id_list, one_of, pattern, read_table
 from layers.load.tables import text as _text
 from layers.model import schema
 from layers.model.dates import DateError, day_number, make_span, parse_partial
 from layers.model.report import Report
+from layers.model.story import Story
 
 WGS84 = "EPSG:4326"
 COUNTRY_SLACK_DEG = 0.25
@@ -155,7 +157,7 @@ class Catalog:
     disagreements: pd.DataFrame
     oped_claims: pd.DataFrame
     report: Report
-    stories: dict[str, Any] = field(default_factory=dict)
+    stories: dict[str, Story] = field(default_factory=dict)
     record_through: dt.date | None = None
     """The date the record's research runs through (``record.yaml``); no event starts after it."""
     series: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[c.name for c in SERIES_COLUMNS]))
@@ -422,7 +424,6 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
                           None if "sources.csv" in report.rejected_files else sources, report, through=through)
     event_ids = set(events["id"])
     series, estimates = _estimates(folder, event_ids, source_ids, report, limits)
-    from layers.load.stories import load_stories
 
     optional: dict[str, pd.DataFrame] = {}
     for key, file, columns in (("disagreements", "disagreements.csv", DISAGREEMENT_COLUMNS),

@@ -61,8 +61,9 @@ class AppServer:
 
 
 @contextlib.contextmanager
-def start_app(data_folder: Path, log_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[AppServer]:
-    """Serve the app on 127.0.0.1 with ``CORRIDOR_DATA=data_folder`` until the block ends."""
+def start_app(data_folder: Path, log_dir: Path, extra_env: dict[str, str] | None = None,
+              app_dir: Path = ROOT) -> Iterator[AppServer]:
+    """Serve ``app_dir``'s ``app.py`` on 127.0.0.1 with ``CORRIDOR_DATA=data_folder`` until the block ends."""
     port = free_port()
     log = log_dir / f"streamlit-{port}.log"
     env = {**os.environ, "CORRIDOR_DATA": str(data_folder), **(extra_env or {})}
@@ -70,7 +71,7 @@ def start_app(data_folder: Path, log_dir: Path, extra_env: dict[str, str] | None
                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = AppServer(f"http://127.0.0.1:{port}", process, log)
     try:
         wait_healthy(server)

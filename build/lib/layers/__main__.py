@@ -1,0 +1,7 @@
+"""``python -m layers``: see layers.cli."""
+
+import sys
+
+from layers.cli import main
+
+sys.exit(main())

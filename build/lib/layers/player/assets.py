@@ -1,0 +1,84 @@
+"""The player's static files, served from a state folder outside the package.
+
+The package holds the player's own files (``index.html``, its scripts and stylesheet) and never changes at run
+time: an ordinary, read-only install can serve the app. At start the app copies them, with the deck.gl bundle
+of the installed pydeck package (``pydeck/nbextension/static/index.js``, exposing ``createDeck``), into
+``<state>/player``, and writes the player's data files under ``<state>/player/data``. ``<state>`` is
+``$CORRIDOR_STATE``, else ``$XDG_STATE_HOME/corridor``, else ``~/.local/state/corridor``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pydeck
+
+PLAYER_DIR = Path(__file__).resolve().parent
+"""The player's files inside the package (read only)."""
+PLAYER_FILES = ("index.html", "player.js", "player.css")
+DECK_FILE = "deck.min.js"
+STATE_ENV = "CORRIDOR_STATE"
+
+
+def state_dir() -> Path:
+    """Where the app keeps what it writes while serving (read at each call, so a test can switch it)."""
+    if os.environ.get(STATE_ENV):
+        return Path(os.environ[STATE_ENV])
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "corridor"
+
+
+def installed_deck_bundle() -> Path:
+    """The deck.gl bundle inside the installed pydeck package."""
+    path = Path(pydeck.__file__).resolve().parent / "nbextension" / "static" / "index.js"
+    if not path.is_file():
+        raise FileNotFoundError(f"pydeck {pydeck.__version__} has no prebuilt deck.gl bundle at {path}; "
+                                "reinstall pydeck (pip install --force-reinstall pydeck)")
+    return path
+
+
+def player_file(name: str) -> str:
+    """The text of one of the player's own files (``index.html``, ``player.js``, ``player.css``)."""
+    if name not in PLAYER_FILES:
+        raise ValueError(f"not a player file: {name!r}")
+    return (PLAYER_DIR / name).read_text(encoding="utf-8")
+
+
+def deck_bundle_text() -> str:
+    """The deck.gl bundle's JavaScript, read from the installed pydeck."""
+    return installed_deck_bundle().read_text(encoding="utf-8")
+
+
+def _same(a: Path, b: Path) -> bool:
+    if not b.is_file() or b.is_symlink():
+        return False
+    sa, sb = a.stat(), b.stat()
+    return sa.st_size == sb.st_size and int(sa.st_mtime) == int(sb.st_mtime)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` unless an identical copy is there; written under a temporary name and
+    renamed, so a server reading it never sees half a file."""
+    if _same(source, target):
+        return
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    os.close(fd)
+    try:
+        shutil.copy2(source, tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def install_player(target: Path | None = None) -> Path:
+    """Put the player's files and the deck.gl bundle in ``target`` (default ``<state>/player``); return it."""
+    target = state_dir() / "player" if target is None else target
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PLAYER_FILES:
+        _copy(PLAYER_DIR / name, target / name)
+    _copy(installed_deck_bundle(), target / DECK_FILE)
+    return target
