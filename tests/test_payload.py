@@ -14,7 +14,7 @@ from layers.load.catalog import Catalog, load_catalog
 from layers.model.dates import day_number
 from layers.model.style import CATEGORY_COLORS
 from layers.model.view import Camera, View
-from layers.player.assets import PLAYER_FILES, install_player, installed_deck_bundle
+from layers.player.assets import PLAYER_FILES, PLAYER_SCRIPTS, install_player, installed_deck_bundle
 from layers.render.mapspec import deck
 from layers.render.payload import payload, payload_key, to_json
 from tests.factory import EVENTS, PLACES, write_folder
@@ -155,7 +155,7 @@ def test_standalone_html_is_self_contained_and_escapes_data(tmp_path: Path) -> N
     catalog = load_catalog(write_folder(tmp_path / "hostile", events=events))
     view = View(date=dt.date(2023, 12, 1), title="Exported <view>")
     page = standalone_html(catalog, view)
-    assert page.count("</script>") == 3, "data JSON, deck.gl, player: no element closed early, none added"
+    assert page.count("</script>") == 2 + len(PLAYER_SCRIPTS), "data JSON, deck.gl, the player's modules: none closed early"
     assert "<title>Exported &lt;view&gt;</title>" in page
     assert not re.search(r"""<(script|link|img|iframe)[^>]*\b(src|href)=""", page, re.I), "no external resource"
     assert "connect-src 'none'" in page

@@ -18,7 +18,6 @@ from layers.model.view import Camera
 from layers.render.text import source_name
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^\"'])")
-_HTTP = re.compile(r"^https?://[^\s<>\"'`]+$", re.I)
 
 CLAIM_BADGES: dict[str, tuple[str, str, str]] = {
     "confirmed": ("Confirmed", "green", ":material/check_circle:"),
@@ -47,7 +46,7 @@ def md(text: object) -> str:
 
 def safe_url(url: object) -> str | None:
     """The URL when it is a plain http(s) URL, else None (never a javascript: or data: link)."""
-    return url if isinstance(url, str) and _HTTP.match(url) else None
+    return url if isinstance(url, str) and schema.URL.match(url) else None
 
 
 def source_label(source: pd.Series) -> str:

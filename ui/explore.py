@@ -18,7 +18,7 @@ import streamlit as st
 from layers.load.catalog import Catalog
 from layers.model import schema
 from layers.model.dates import from_day_number
-from layers.model.view import Camera, View
+from layers.model.view import MAX_WINDOW_DAYS, Camera, View
 from layers.query.select import select
 from ui.citations import CONFIDENCE_LABELS, event_places, md, source_link
 
@@ -57,7 +57,8 @@ def view_from_message(view: View, message: dict[str, Any], catalog: Catalog) -> 
         date = from_day_number(day)
         view = view.with_(date=min(max(date, first - dt.timedelta(days=400)), last + dt.timedelta(days=400)))
     window = message.get("window")
-    view = view.with_(window_days=int(window) if isinstance(window, int) and 0 < window <= 3660 else None)
+    valid = isinstance(window, int) and 0 < window <= MAX_WINDOW_DAYS
+    view = view.with_(window_days=int(window) if valid else None)
     camera = message.get("camera")
     if isinstance(camera, dict):
         try:

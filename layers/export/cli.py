@@ -20,7 +20,7 @@ from layers.export.names import safe_filename, view_stem, write_atomically
 from layers.load.catalog import Catalog, load_catalog
 from layers.model import schema
 from layers.model.story import Story, chapter_view
-from layers.model.view import View
+from layers.model.view import MAX_WINDOW_DAYS, View
 
 CLI_FORMATS = ("png", "svg", "pdf", "html", "geojson", "csv", "pptx")
 MAP_FORMATS = ("png", "svg", "pdf")
@@ -73,8 +73,8 @@ def build_view(catalog: Catalog, args: argparse.Namespace) -> View:
         except ValueError:
             raise UsageError(f"--date {args.date!r}: expected a day as YYYY-MM-DD") from None
     if args.window is not None:
-        if not 1 <= args.window <= 3660:
-            raise UsageError(f"--window {args.window}: expected a number of days from 1 to 3660")
+        if not 1 <= args.window <= MAX_WINDOW_DAYS:
+            raise UsageError(f"--window {args.window}: expected a number of days from 1 to {MAX_WINDOW_DAYS}")
         if view.date is None:
             raise UsageError("--window needs --date (the window ends on that day)")
         view = view.with_(window_days=args.window)

@@ -12,7 +12,7 @@ import re
 
 from layers.load.catalog import Catalog
 from layers.model.view import View
-from layers.player.assets import deck_bundle_text, player_file
+from layers.player.assets import PLAYER_SCRIPTS, deck_bundle_text, player_file
 from layers.render.payload import payload, payload_key, to_json
 
 EXPORT_CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
@@ -54,5 +54,7 @@ def standalone_html(catalog: Catalog, view: View) -> str:
     page = _replace_once(page, '<script src="deck.min.js"></script>',
                          f'<script type="application/json" id="corridor-data">{inline_json(to_json(data))}</script>\n'
                          f"<script>\n{inline_code(deck_js, 'script')}\n</script>")
-    return _replace_once(page, '<script src="player.js"></script>',
-                         f"<script>\n{inline_code(player_file('player.js'), 'script')}\n</script>")
+    for name in PLAYER_SCRIPTS:  # the player's modules, in the order index.html loads them
+        page = _replace_once(page, f'<script src="{name}"></script>',
+                             f"<script>\n{inline_code(player_file(name), 'script')}\n</script>")
+    return page

@@ -66,13 +66,15 @@ class DateSpan:
         prefix = "c. " if self.precision == "approx" else ""
         if self.precision == "approx" and e - s == dt.timedelta(days=2 * APPROX_DAYS):
             mid = s + dt.timedelta(days=APPROX_DAYS)
-            return f"c. {_day(mid)}"
+            return f"c. {day_label(mid)}"
         if s == e:
-            return prefix + _day(s)
-        return f"{prefix}{_day(s)} – {_day(e)}"
+            return prefix + day_label(s)
+        return f"{prefix}{day_label(s)} – {day_label(e)}"
 
 
-def _day(d: dt.date) -> str:
+def day_label(d: dt.date) -> str:
+    """A day as every page, export and the player write it: '2 Jan 2024' (the player's ``dayLabel`` agrees:
+    tests/js and the golden fixture check it)."""
     return f"{d.day} {d.strftime('%b %Y')}"
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from layers.model.dates import day_label
 from layers.model.style import ATTRIBUTION
 
 
 def record_line(through: dt.date | None) -> str:
     """'Record through 31 Dec 2025', as every page and export shows it ('' when none is declared)."""
-    return f"Record through {through.day} {through.strftime('%b %Y')}" if through else ""
+    return f"Record through {day_label(through)}" if through else ""
 
 
 def credit_line(through: dt.date | None) -> str:

@@ -45,6 +45,8 @@ PLACE_ID = re.compile(r"^[A-Z][A-Z0-9_]*$")
 EVENT_ID = re.compile(r"^E\d{3,6}$")
 SOURCE_ID = re.compile(r"^S\d{1,5}[a-z]?$")
 ISO3 = re.compile(r"^[A-Z]{3}(/[A-Z]{3})?$")
-URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
+URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.I)
+"""An address that may become a link anywhere (pages, player, exports): http(s), nothing that breaks out of
+Markdown or HTML."""
 HTTPS_URL = re.compile(r"^https://[^\s<>\"'/.][^\s<>\"'/]*[^\s<>\"'/.](/[^\s<>\"']*)?$", re.I)
 """A source's address: https, and a host name that does not end in a dot."""

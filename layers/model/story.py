@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from layers.model.dates import day_label
 from layers.model.report import Problem, Report
 from layers.model.view import Camera, View
 
@@ -43,10 +44,7 @@ class Chapter:
     @property
     def date_label(self) -> str:
         """The chapter's date as a reader sees it ('13 Sep 2023' or '15 Aug 2023 – 1 Oct 2023')."""
-        def day(d: dt.date) -> str:
-            return f"{d.day} {d.strftime('%b %Y')}"
-
-        return f"{day(self.start)} – {day(self.end)}" if self.is_range else day(self.end)
+        return f"{day_label(self.start)} – {day_label(self.end)}" if self.is_range else day_label(self.end)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,11 @@ import pydeck
 
 PLAYER_DIR = Path(__file__).resolve().parent
 """The player's files inside the package (read only)."""
-PLAYER_FILES = ("index.html", "player.js", "player.css")
+PLAYER_SCRIPTS = ("time.js", "labels.js", "bridge.js", "player.js")
+"""The player's modules, in load order: time and visibility, place names, the Streamlit bridge, then the map,
+its controls and panels and the start-up (``player.js``). No bundler: each is a classic script; the pure ones
+also load in Node for the tests (``tests/js``)."""
+PLAYER_FILES = ("index.html", "player.css", *PLAYER_SCRIPTS)
 DECK_FILE = "deck.min.js"
 STATE_ENV = "CORRIDOR_STATE"
 
@@ -41,7 +45,7 @@ def installed_deck_bundle() -> Path:
 
 
 def player_file(name: str) -> str:
-    """The text of one of the player's own files (``index.html``, ``player.js``, ``player.css``)."""
+    """The text of one of the player's own files (``PLAYER_FILES``)."""
     if name not in PLAYER_FILES:
         raise ValueError(f"not a player file: {name!r}")
     return (PLAYER_DIR / name).read_text(encoding="utf-8")

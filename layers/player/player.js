@@ -12,10 +12,9 @@
 (function () {
   'use strict';
 
-  const DAY_MS = 86400000;
-  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const {time: T, labels: Labels, bridge: Bridge} = window.Corridor;  // time.js, labels.js, bridge.js
+  const {DAY_MS} = T;
   const DAYS_PER_SECOND = 30;         // at 1x, a month of events passes per second
-  const DIM = 0.22;                   // alpha factor of what a focus leaves out
   const TRIP_DAYS = 30;               // a long flow repeats as trips of this length...
   const TRIP_PERIOD = 45;             // ...starting every TRIP_PERIOD days...
   const MAX_TRIPS = 40;               // ...at most this many per flow...
@@ -23,8 +22,6 @@
   const TRIP_BUCKET_DAYS = 60;        // trips are drawn by layers of the trips starting in one such span (tripLayers)
   const REBUILD_EVERY_MS = 150;       // while playing, visible sets are rebuilt at most this often
   const LABEL_SETTLE_MS = 150;       // labels are decluttered this long after the camera stops
-  const LABEL_RANK = ['capital', 'port', 'rail_crossing', 'cosmodrome', 'launch_site', 'airfield', 'airport',
-    'depot', 'industrial', 'strike_target', 'city', 'region'];
   const LEGEND_OPEN_MIN_PX = 700;     // a shorter map starts with its legend folded
   const CAMERA_REPORT_MS = 1200;      // a paused map reports its camera this long after the last move
   const DASH_PX = 14;                 // period of a schematic dash, in screen pixels at the zoom of the build
@@ -81,18 +78,13 @@
   let reportedCamera = null;
   let fpsFrames = 0;
   let fpsSince = 0;
-  const session = Math.random().toString(36).slice(2, 10);
-  let seq = 0;
 
-  /* ---------- dates ---------- */
-  let epochMs = Date.UTC(2022, 0, 1);
-  const dayToDate = (day) => new Date(epochMs + Math.floor(day) * DAY_MS);
-  const dateToDay = (d) => Math.round((d.getTime() - epochMs) / DAY_MS);
-  function dayLabel(day) {
-    const d = dayToDate(day);
-    return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-  }
-  function isoDay(day) { return dayToDate(day).toISOString().slice(0, 10); }
+  /* ---------- dates (time.js; the epoch comes with the data) ---------- */
+  let cal = T.calendar('2022-01-01');
+  const dayToDate = (day) => cal.dayToDate(day);
+  const dateToDay = (d) => cal.dateToDay(d);
+  const dayLabel = (day) => cal.dayLabel(day);
+  const isoDay = (day) => cal.isoDay(day);
 
   /* ---------- colours ---------- */
   function hexRgb(hex) {
@@ -100,27 +92,17 @@
     return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
   }
   function rgba(rgb, alpha) { return [rgb[0], rgb[1], rgb[2], Math.round(alpha)]; }
-  function focusAlpha(ev, alpha) { return focusSet && !focusSet[ev] ? alpha * DIM : alpha; }
+  function focusAlpha(ev, alpha) { return focusSet && !focusSet[ev] ? alpha * D.style.dim : alpha; }
 
-  /* ---------- Streamlit handshake ---------- */
-  const inStreamlit = window.parent !== window && !document.getElementById('corridor-data');
-  function post(type, extra) {
-    if (!inStreamlit) return;
-    window.parent.postMessage(Object.assign({isStreamlitMessage: true, type}, extra), '*');
-  }
-  let lastHeight = 0;
-  function reportHeight() {
-    const h = Math.ceil(document.documentElement.scrollHeight);
-    if (h !== lastHeight) { lastHeight = h; post('streamlit:setFrameHeight', {height: h}); }
-  }
+  /* ---------- Streamlit bridge (bridge.js) ---------- */
+  const bridge = Bridge.makeBridge(window, document);
+  const inStreamlit = bridge.inStreamlit;
+  const reportHeight = () => bridge.reportHeight();
   /** Tell Python something the user did (never called during playback). */
   function send(kind, extra) {
-    if (!inStreamlit || !D) return;
-    const value = Object.assign({
-      id: `${session}:${++seq}`, kind, key: D.key, date: state.day,
-      window: state.window, camera: roundCamera(currentCamera()),
-    }, extra || {});
-    post('streamlit:setComponentValue', {value, dataType: 'json'});
+    if (!D) return;
+    bridge.send(Object.assign({kind, key: D.key, date: state.day, window: state.window,
+      camera: roundCamera(currentCamera())}, extra || {}));
   }
 
   /* ---------- status and text helpers ---------- */
@@ -131,14 +113,14 @@
     if (cls) node.className = cls;
     return node;
   }
-  function safeUrl(url) {
-    return typeof url === 'string' && /^https?:\/\/[^\s<>"']+$/i.test(url) ? url : null;
+  function safeUrl(url) {  // layers.model.schema.URL, through the payload
+    return typeof url === 'string' && D && new RegExp(D.style.url_pattern, 'i').test(url) ? url : null;
   }
 
   /* ---------- data preparation ---------- */
   function prepare(payload, key) {
     const t0 = performance.now();
-    epochMs = Date.parse(`${payload.epoch}T00:00:00Z`) || epochMs;
+    cal = T.calendar(payload.epoch);
     const ev = payload.events;
     const n = ev.id.length;
     const cats = payload.categories;
@@ -171,12 +153,7 @@
     const repeats = Math.max(1, Math.min(MAX_TRIPS, Math.floor(TRIP_BUDGET / Math.max(1, d.flows.length))));
     for (const f of d.flows) {
       const path = d.paths[f.path];
-      const span = f.t1 - f.t0;
-      const dur = Math.min(span, TRIP_DAYS);
-      const starts = [f.t0];
-      if (span > TRIP_PERIOD + TRIP_DAYS) {
-        for (let s = f.t0 + TRIP_PERIOD; s + dur <= f.t1 && starts.length < repeats; s += TRIP_PERIOD) starts.push(s);
-      }
+      const {starts, dur} = T.tripStarts(f.t0, f.t1, TRIP_DAYS, TRIP_PERIOD, repeats);
       for (const s of starts) {
         const ts = new Float32Array(path.frac.length);
         for (let k = 0; k < ts.length; k++) ts[k] = s + path.frac[k] * dur;
@@ -204,28 +181,9 @@
     return d;
   }
 
-  function upperBound(sorted, x) {
-    let lo = 0; let hi = sorted.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] <= x) lo = mid + 1; else hi = mid; }
-    return lo;
-  }
-
-  /** Which events are on the map at ``day`` (as Python's view.time_mask: begun, and in the window). */
-  function visibility(day) {
-    const started = upperBound(D.sortedStarts, day);
-    const gone = state.window ? upperBound(D.sortedEnds, day - state.window - 1) : 0;
-    return `${started}:${gone}`;
-  }
-  function computeShown(day) {
-    const shown = D.shown;
-    const lo = state.window ? day - state.window : -Infinity;
-    let count = 0;
-    for (let i = 0; i < D.n; i++) {
-      const on = D.evT0[i] <= day && D.evT1[i] >= lo ? 1 : 0;
-      shown[i] = on; count += on;
-    }
-    state.visibleEvents = count;
-  }
+  /** Which events are on the map at ``day`` (time.js: as Python's layers.query.select time rule). */
+  function visibility(day) { return T.visibilityKey(D.sortedStarts, D.sortedEnds, day, state.window); }
+  function computeShown(day) { state.visibleEvents = T.shown(D.evT0, D.evT1, day, state.window, D.shown); }
 
   /* ---------- schematic dashes ---------- */
   function dashPieces(path, zoom) {
@@ -291,7 +249,7 @@
       const b = gid >> 1;
       const group = {kind: 'context', gid, path: D.paths[Math.floor(b / nc)], cat: b % nc, focused: gid & 1};
       const st = routeStyle(group.path);
-      const color = rgba(D.catRgb[group.cat], group.focused ? st.alpha : st.alpha * DIM);
+      const color = rgba(D.catRgb[group.cat], group.focused ? st.alpha : st.alpha * D.style.dim);
       for (const xy of dashed ? piecesOf(group.path) : [group.path.xy]) items.push({xy, group, color, width: st.width});
     }
     return items;
@@ -343,7 +301,7 @@
   function makePoints(ids) {
     return new Layers.ScatterplotLayer({
       id: 'points', data: pointData(ids), getPosition: (d) => d.position,
-      getFillColor: (d) => rgba(D.catRgb[d.cat], d.focused ? 235 : 235 * DIM), getLineColor: [255, 255, 255, 220],
+      getFillColor: (d) => rgba(D.catRgb[d.cat], d.focused ? 235 : 235 * D.style.dim), getLineColor: [255, 255, 255, 220],
       stroked: true, lineWidthUnits: 'pixels', getLineWidth: 1, radiusUnits: 'pixels',
       getRadius: state.presenter ? 9 : 6, pickable: true,
     });
@@ -405,21 +363,10 @@
     const viewport = liveViewport();
     if (!viewport) return places;
     const size = state.presenter ? 17 : 12;
-    const rank = (p) => {
-      const r = LABEL_RANK.indexOf(p.kind);
-      return (first[p.i] ? 0 : LABEL_RANK.length + 1) + (r < 0 ? LABEL_RANK.length : r);
-    };
-    const boxes = [];
-    const kept = [];
-    for (const p of places.slice().sort((a, b) => rank(a) - rank(b) || a.i - b.i)) {
-      const [x, y] = viewport.project(p.position);
-      const box = [x + 4, y - size * 0.7, x + 10 + String(p.label).length * size * 0.6, y + size * 0.7];
-      if (boxes.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
-      boxes.push(box);
-      kept.push(p);
-    }
+    // labels.js; the order of kinds is layers.model.style.LABEL_KIND_ORDER, through the payload
+    const kept = Labels.declutter(places, first, D.style.label_kinds, (pos) => viewport.project(pos), size);
     stats.labels = {shown: kept.length, hidden: places.length - kept.length};
-    return kept.sort((a, b) => a.i - b.i);
+    return kept;
   }
   /** The live map's viewport, or null before deck.gl has drawn it once (it asserts when asked before). */
   function liveViewport() {
@@ -892,6 +839,7 @@
     }
     els.time.min = String(D.range[0]);
     els.time.max = String(D.range[1]);
+    els.windowDays.max = String(D.style.max_window_days);
     setFocus(state.focus);
     buildAll();
     renderLegend();
@@ -1012,7 +960,7 @@
     }
     els.windowDays.addEventListener('change', () => {
       const w = Math.round(+els.windowDays.value);
-      if (Number.isFinite(w) && w >= 1 && w <= 3660) setMode(w, true);
+      if (Number.isFinite(w) && w >= 1 && w <= D.style.max_window_days) setMode(w, true);
       else els.windowDays.value = String(state.windowDays);
     });
     els.detailsClose.addEventListener('click', () => select(-1, false));
@@ -1072,13 +1020,8 @@
     }
     if (!inStreamlit) { setStatus('No map data: open this player from the app or an exported file.'); return; }
     state.mode = 'streamlit';
-    window.addEventListener('message', (event) => {
-      const msg = event.data;
-      if (event.source !== window.parent || !msg || msg.type !== 'streamlit:render') return;
-      onRender(msg.args || {});
-    });
+    bridge.listen(onRender);
     if (typeof ResizeObserver === 'function') new ResizeObserver(reportHeight).observe(els.root);
-    post('streamlit:componentReady', {apiVersion: 1});
     reportHeight();
   }
 

@@ -21,8 +21,8 @@ from layers.load.derived import Key
 from layers.model import schema
 from layers.model.dates import EPOCH, day_number
 from layers.model.record import credit_line
-from layers.model.style import BASEMAP, CATEGORY_COLORS
-from layers.model.view import View
+from layers.model.style import BASEMAP, CATEGORY_COLORS, DIMMED_ALPHA, LABEL_KIND_ORDER
+from layers.model.view import MAX_WINDOW_DAYS, View
 from layers.query.flows import MIN_TRIP_DAYS, flow_table, paths, point_table
 from layers.query.select import filter_mask
 from layers.render.mapspec import display_countries
@@ -186,6 +186,8 @@ def payload(catalog: Catalog, view: View) -> dict[str, Any]:
         "categories": [{"id": c, "label": schema.CATEGORIES[c], "color": CATEGORY_COLORS[c]} for c in category_ids],
         "confidence": [{"id": c, "label": schema.CONFIDENCE[c]} for c in confidence_ids],
         "style": {"routes": ROUTE_STYLE, "trail_days": TRAIL_DAYS, "min_trip_days": MIN_TRIP_DAYS,
+                  "dim": DIMMED_ALPHA, "label_kinds": list(LABEL_KIND_ORDER), "max_window_days": MAX_WINDOW_DAYS,
+                  "url_pattern": schema.URL.pattern,
                   "basemap": BASEMAP, "attribution": credit_line(catalog.record_through)},
         VIEW_KEY: _view(view),
     }

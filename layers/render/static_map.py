@@ -33,7 +33,7 @@ from layers.load.catalog import Catalog
 from layers.load.derived import Key
 from layers.model import schema
 from layers.model.record import credit_line
-from layers.model.style import BASEMAP, CATEGORY_COLORS
+from layers.model.style import BASEMAP, CATEGORY_COLORS, DIMMED_ALPHA, label_order
 from layers.model.view import Camera, View
 from layers.query.flows import flow_table, paths, point_table
 from layers.query.select import focus_mask, select
@@ -47,7 +47,6 @@ MAX_PIXELS = 7680 * 4320
 EARTH_CIRCUMFERENCE = 2 * math.pi * 6378137.0
 MAX_LAT = 85.0511287798
 TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
-DIMMED_ALPHA = 0.22
 _LOCK = threading.Lock()
 """matplotlib's rcParams are global: one render at a time keeps font settings from leaking between threads."""
 
@@ -242,8 +241,8 @@ class _Painter:
                             linewidths=pt(2.5 if chosen else 1.2), zorder=z + 1)
 
     def _places(self) -> None:
-        """A dot for every place in the frame; labels, no two overlapping: first the places the shown events
-        use, then capitals, then the rest as room allows."""
+        """A dot for every place in the frame; names, no two overlapping, for the same places as the live map
+        (capitals and the places of the events shown), tried in the same order (``style.label_order``)."""
         places = _projected_places(self.catalog)
         f = self.frame
         inside = places[(places["x"] > f.x0) & (places["x"] < f.x1) & (places["y"] > f.y0) & (places["y"] < f.y1)]
@@ -251,13 +250,8 @@ class _Painter:
             return
         self.ax.scatter(inside["x"], inside["y"], s=pt(4.5) ** 2, color=BASEMAP["label"], zorder=6,
                         linewidths=0)
-        ev = self.events
-        ranked = pd.concat([ev.loc[ev["id"] == self.view.selected, ["origin", "destination"]],
-                            ev.loc[ev["id"].isin(self.focused), ["origin", "destination"]],
-                            ev[["origin", "destination"]]])
-        used = [p for p in dict.fromkeys(ranked.to_numpy().ravel()) if p and p in inside.index]
-        capitals = list(inside.index[inside["kind"] == "capital"])
-        wanted = list(dict.fromkeys([*used, *capitals, *inside.index]))
+        wanted = labelled_places(self.catalog, self.events, self.focused if self.view.focus else set())
+        wanted = [pid for pid in wanted if pid in inside.index]
         size = 15.0
         taken: list[tuple[float, float, float, float]] = []
         for pid in wanted:
@@ -329,6 +323,18 @@ class _Painter:
         ev = self.events
         rank = np.where(ev["id"] == self.view.selected, 0, np.where(ev["id"].isin(self.focused), 1, 2))
         return ev.iloc[np.argsort(rank, kind="stable")]
+
+
+def labelled_places(catalog: Catalog, events: pd.DataFrame, focused: set[str]) -> list[str]:
+    """The places whose names a map of ``events`` tries to show, in the order they are tried: capitals and the
+    places the events start, end or happen at; the places of ``focused`` events first (``style.label_order``)."""
+    used = {p for p in pd.concat([events["origin"], events["destination"]]) if p}
+    places = catalog.places
+    candidates = [(pid, kind) for pid, kind in zip(places["id"], places["kind"], strict=True)
+                  if kind == "capital" or pid in used]
+    ev = events[events["id"].isin(focused)]
+    focus_places = {p for p in pd.concat([ev["origin"], ev["destination"]]) if p}
+    return label_order(candidates, focus_places)
 
 
 def _halo(width: float) -> patheffects.withStroke:
