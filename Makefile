@@ -1,12 +1,13 @@
 # Two commands on a fresh machine with Python 3.11+:
 #   make run   - install into .venv and start the app on http://127.0.0.1:8501
-#   make test  - install into .venv (and Debian's chromium where apt is available) and run every test
+#   make test  - install into .venv (and Debian's chromium and nodejs where apt is available) and run every test
+#   make test-fast - the unit, architecture and page tiers only
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser lint validate bench clean
+.PHONY: run test test-fast install browser node lint validate bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,11 +26,25 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "WARNING: no chromium and no root apt-get: browser tests will be skipped"; fi
 
-test: $(STAMP) browser
+node:
+	@if command -v node >/dev/null 2>&1; then echo "node: $$(node --version)"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = "0" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; \
+	else echo "WARNING: no node and no root apt-get: the player's JavaScript tests will be skipped"; fi
+
+test: $(STAMP) browser node
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m layers validate geodata
+	node --test tests/js/
 	$(BIN)/python -m pytest
+
+# The unit, architecture and page (AppTest) tiers: no browser, no load test (under two minutes here).
+test-fast: $(STAMP) node
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	node --test tests/js/
+	$(BIN)/python -m pytest -m "not browser and not load"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -155,7 +155,7 @@ def test_standalone_html_is_self_contained_and_escapes_data(tmp_path: Path) -> N
     catalog = load_catalog(write_folder(tmp_path / "hostile", events=events))
     view = View(date=dt.date(2023, 12, 1), title="Exported <view>")
     page = standalone_html(catalog, view)
-    assert page.count("</script>") == 2 + len(PLAYER_SCRIPTS), "data JSON, deck.gl, the player's modules: none closed early"
+    assert page.count("</script>") == 2 + len(PLAYER_SCRIPTS), "data, deck.gl and each module: none closed early"
     assert "<title>Exported &lt;view&gt;</title>" in page
     assert not re.search(r"""<(script|link|img|iframe)[^>]*\b(src|href)=""", page, re.I), "no external resource"
     assert "connect-src 'none'" in page
