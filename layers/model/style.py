@@ -37,3 +37,8 @@ def label_order(places: list[tuple[str, str]], focused: set[str] = frozenset()) 
     order = sorted(range(len(places)), key=lambda i: (places[i][0] not in focused,
                                                     rank.get(places[i][1], len(rank)), i))
     return [places[i][0] for i in order]
+
+
+def place_label(name: str) -> str:
+    """A place's name as a map label: without its parenthesised gloss ('Moscow (Kremlin)' -> 'Moscow')."""
+    return str(name).split(" (")[0]

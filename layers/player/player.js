@@ -132,7 +132,7 @@
     };
     ev.id.forEach((id, i) => d.evIndex.set(id, i));
     const pl = payload.places;
-    d.places = pl.id.map((id, i) => ({i, id, name: pl.name[i], label: String(pl.name[i]).split(' (')[0],
+    d.places = pl.id.map((id, i) => ({i, id, name: pl.name[i], label: pl.label[i],  // model.style.place_label
       kind: pl.kind[i], position: [pl.lon[i], pl.lat[i]]}));
     d.placeById = new Map(d.places.map((p) => [p.id, p]));
     const ps = payload.paths;

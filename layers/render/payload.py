@@ -21,7 +21,7 @@ from layers.load.derived import Key
 from layers.model import schema
 from layers.model.dates import EPOCH, day_number
 from layers.model.record import credit_line
-from layers.model.style import BASEMAP, CATEGORY_COLORS, DIMMED_ALPHA, LABEL_KIND_ORDER
+from layers.model.style import BASEMAP, CATEGORY_COLORS, DIMMED_ALPHA, LABEL_KIND_ORDER, place_label
 from layers.model.view import MAX_WINDOW_DAYS, View
 from layers.query.flows import MIN_TRIP_DAYS, flow_table, paths, point_table
 from layers.query.select import filter_mask
@@ -75,6 +75,7 @@ def _places(catalog: Catalog) -> dict[str, list]:
     return {
         "id": places["id"].tolist(),
         "name": places["name"].tolist(),
+        "label": [place_label(n) for n in places["name"]],
         "kind": places["kind"].tolist(),
         "lon": _round(places.geometry.x.to_numpy(), COORD_DIGITS),
         "lat": _round(places.geometry.y.to_numpy(), COORD_DIGITS),

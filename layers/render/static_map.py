@@ -33,7 +33,7 @@ from layers.load.catalog import Catalog
 from layers.load.derived import Key
 from layers.model import schema
 from layers.model.record import credit_line
-from layers.model.style import BASEMAP, CATEGORY_COLORS, DIMMED_ALPHA, label_order
+from layers.model.style import BASEMAP, CATEGORY_COLORS, DIMMED_ALPHA, label_order, place_label
 from layers.model.view import Camera, View
 from layers.query.flows import flow_table, paths, point_table
 from layers.query.select import focus_mask, select
@@ -158,6 +158,8 @@ class _Painter:
     """Draws one view on one figure; sizes are given in base pixels and scale with the output."""
 
     def __init__(self, catalog: Catalog, view: View, width: int, height: int) -> None:
+        self.named: list[str] = []
+        """The place names drawn, in the order they were placed."""
         self.catalog, self.view = catalog, view
         self.scale = math.sqrt(width * height / (BASE_SIZE[0] * BASE_SIZE[1]))
         self.base_w, self.base_h = width / self.scale, height / self.scale
@@ -255,13 +257,14 @@ class _Painter:
         size = 15.0
         taken: list[tuple[float, float, float, float]] = []
         for pid in wanted:
-            name = inside.at[pid, "name"]
+            name = place_label(inside.at[pid, "name"])
             px = (inside.at[pid, "x"] - f.x0) / f.metres_per_px
             py = (inside.at[pid, "y"] - f.y0) / f.metres_per_px
             box = (px + 6, py - size * 0.6, px + 6 + 0.58 * size * len(name), py + size * 0.6)
             if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
                 continue
             taken.append(box)
+            self.named.append(name)
             self.ax.annotate(name, (inside.at[pid, "x"], inside.at[pid, "y"]), xytext=(pt(7), 0),
                              textcoords="offset points", fontsize=pt(size), color=BASEMAP["label"], va="center",
                              zorder=7, parse_math=False, annotation_clip=True,
@@ -351,6 +354,14 @@ def _png(canvas: FigureCanvasAgg, title: str) -> bytes:
     out = io.BytesIO()
     Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(out, "png", compress_level=3, pnginfo=info)
     return out.getvalue()
+
+
+def place_names(catalog: Catalog, view: View, *, width: int = 1920, height: int = 1080) -> list[str]:
+    """The place names a static map of ``view`` shows (for tests that compare it with the live map)."""
+    with _LOCK, matplotlib.rc_context({"font.family": "DejaVu Sans"}):
+        painter = _Painter(catalog, view, width, height)
+        painter.draw()
+    return painter.named
 
 
 def render_map(catalog: Catalog, view: View, *, width: int = 1920, height: int = 1080, fmt: str = "png") -> bytes:

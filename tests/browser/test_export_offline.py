@@ -64,3 +64,28 @@ def test_data_text_runs_no_script_in_tooltips_or_details(export: Path, page_offl
     assert tooltip.locator("img").count() == 0
     page_offline.wait_for_timeout(500)
     assert page_offline.evaluate("window.__xss") is None
+
+
+def test_the_static_map_and_the_live_map_name_the_same_places(tmp_path: Path, page_offline: Page) -> None:
+    """One view as a static export and in the live player: the place names inside the frame are the same (both
+    take capitals and the shown events' places, tried in layers.model.style.label_order)."""
+    from layers.model.style import place_label
+    from layers.model.view import Camera
+    from layers.render.static_map import place_names
+
+    catalog = load_catalog(write_folder(tmp_path / "data"))
+    view = View(date=dt.date(2023, 9, 20), focus=("E001",), camera=Camera(128.5, 40.5, 5.2, 0, 0))
+    static = set(place_names(catalog, view, width=1280, height=720))
+    path = tmp_path / "view.html"
+    path.write_text(standalone_html(catalog, view), encoding="utf-8")
+    page_offline.set_viewport_size({"width": 1280, "height": 870})
+    page_offline.goto(path.as_uri())
+    frame = player_frame(page_offline)
+    frame.wait_for_function("window.__corridor.stats.draws >= 2 && window.__corridor.labels().length > 0")
+    live = set(frame.evaluate("window.__corridor.labels()"))
+    inside = set(frame.evaluate("""(places) => places.filter(([name, lon, lat]) => {
+      const p = window.__corridor.project(lon, lat); const r = document.getElementById('map').getBoundingClientRect();
+      return p && p[0] > r.left && p[0] < r.right && p[1] > r.top && p[1] < r.bottom; }).map(([name]) => name)""",
+        [[place_label(n), g.x, g.y] for n, g in zip(catalog.places["name"], catalog.places.geometry, strict=True)]))
+    assert static == {"Pyongyang", "Rajin port", "Dunai"}, static
+    assert live & inside == static, (live, inside, static)
