@@ -26,14 +26,11 @@ import contextlib
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,9 +39,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from layers.bench.harness import HOST, free_port, start_app  # noqa: E402
 from layers.model import schema  # noqa: E402
 
-HOST = "127.0.0.1"
 """The only host this test ever connects to."""
 ACTIONS = ("open", "time", "filter", "export")
 MAX_ACTIONS_PER_SESSION = 10_000
@@ -53,7 +50,6 @@ PLAN = ("time", "filter", "time", "export", "time", "filter")
 WARMUP_LIMIT_S = 300.0
 ACTION_TIMEOUT_S = 120.0
 """An action (with its download) that takes longer than this is an error: no user waits two minutes."""
-SERVER_START_S = 90.0
 PNG_LABEL = "PNG 1920×1080"
 EPOCH_DAYS = (0, 1460)
 """Day numbers (since 2022-01-01) a session moves the time between."""
@@ -66,51 +62,12 @@ def local_url(scheme: str, port: int, path: str) -> str:
     return url
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 def rss_mb(pid: int) -> float:
     """Resident memory of a process (Linux /proc), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-@contextlib.contextmanager
-def app_server(port: int, data: Path | None, ttl_s: int, log: Path) -> Iterator[subprocess.Popen]:
-    """``streamlit run app.py`` on 127.0.0.1:port until the block ends."""
-    env = dict(os.environ)
-    if data is not None:
-        env["CORRIDOR_DATA"] = str(data)
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", HOST, "--server.port",
-               str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", "--server.disconnectedSessionTTL", str(ttl_s)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + SERVER_START_S
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the app exited with {process.returncode}: see {log}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(
-                    local_url("http", port, "/_stcore/health"), timeout=2) as answer:
-                if answer.read().strip() == b"ok":
-                    break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the app did not answer within {SERVER_START_S:.0f} s: see {log}")
-            time.sleep(0.3)
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
 
 
 @dataclass
@@ -376,8 +333,10 @@ def one_round(port: int, pid: int, args: argparse.Namespace, seed: int) -> tuple
 def run(args: argparse.Namespace) -> dict:
     """Start the app, warm it up, run the rounds of sessions and watch the memory; every figure in a dict."""
     port = args.port or free_port()
-    log = Path(args.log or f"/tmp/corridor-load-{port}.log")
-    with app_server(port, args.data, args.session_ttl, log) as server:
+    logs = Path(args.log or "/tmp")
+    with start_app(args.data, logs, port=port,
+                   extra_args=["--server.disconnectedSessionTTL", str(args.session_ttl)]) as app:
+        server = app.process
         started = time.monotonic()
         # One user first goes through every action, so that what is loaded once per server (the data, the static
         # map's projected basemap, fonts) is in the baseline and not counted as the sessions' memory.
@@ -407,7 +366,7 @@ def run(args: argparse.Namespace) -> dict:
         "websocket_mb": round(results.ws_bytes / 1e6, 1), "http_mb": round(results.http_bytes / 1e6, 1),
         "http_requests": results.http_requests,
         "rss_mb_idle_after_warmup": round(rss_idle, 1), "rss_mb": [memory for _, _, memory in rounds],
-        "cpus": os.cpu_count(), "settle_s": args.settle, "session_ttl_s": args.session_ttl, "log": str(log),
+        "cpus": os.cpu_count(), "settle_s": args.settle, "session_ttl_s": args.session_ttl, "log": str(app.log),
     }
 
 
@@ -449,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--data", type=Path, default=None, help="data folder (CORRIDOR_DATA; default geodata/)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--log", help="server log file (default /tmp/corridor-load-PORT.log)")
+    parser.add_argument("--log", help="folder for the server log (default /tmp; the file is streamlit-PORT.log)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if not (1 <= args.sessions <= 500 and 0 < args.duration <= 3600 and 0 <= args.think <= 60

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from layers.bench.harness import CHROMIUM, LAUNCH_ARGS
 from layers.bench.synthetic import SEED, write_synthetic
 from layers.export.html import standalone_html
 from layers.load.catalog import Catalog, load_catalog
@@ -27,10 +28,6 @@ from layers.query.flows import flow_table
 
 ROOT = Path(__file__).resolve().parents[2]
 """The project folder (the bench reads its geodata/ and runs its benchmarks/ scripts)."""
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--use-angle=swiftshader",
-               "--enable-unsafe-swiftshader"]
 VIEWPORT = {"width": 1280, "height": 800}
 FLOW_SHARE = 0.7
 """Share of synthetic events that are flows (``layers.synthetic.SHAPE_WEIGHTS``)."""

@@ -15,87 +15,19 @@ Fixtures built on it live in ``tests/browser/conftest.py``:
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Frame, Page, Route
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--use-angle=swiftshader",
-               "--enable-unsafe-swiftshader"]
-"""chromium flags that work here: WebGL2 in software (SwiftShader), nothing phoning home."""
+from layers.bench.harness import CHROMIUM, LAUNCH_ARGS, ROOT, AppServer, free_port, start_app, wait_healthy
+
+__all__ = ["CHROMIUM", "LAUNCH_ARGS", "ROOT", "AppServer", "free_port", "start_app", "wait_healthy"]
+
 VIEWPORT = {"width": 1280, "height": 1000}
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
-SERVER_START_S = 90
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class AppServer:
-    """A running ``streamlit run app.py``."""
-
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-    def log_tail(self, chars: int = 3000) -> str:
-        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
-
-
-@contextlib.contextmanager
-def start_app(data_folder: Path, log_dir: Path, extra_env: dict[str, str] | None = None,
-              app_dir: Path = ROOT) -> Iterator[AppServer]:
-    """Serve ``app_dir``'s ``app.py`` on 127.0.0.1 with ``CORRIDOR_DATA=data_folder`` until the block ends."""
-    port = free_port()
-    log = log_dir / f"streamlit-{port}.log"
-    env = {**os.environ, "CORRIDOR_DATA": str(data_folder), **(extra_env or {})}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = AppServer(f"http://127.0.0.1:{port}", process, log)
-    try:
-        wait_healthy(server)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-def wait_healthy(server: AppServer, timeout: float = SERVER_START_S) -> None:
-    """Poll ``/_stcore/health`` until it answers ``ok``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.process.returncode}:\n{server.log_tail()}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as answer:
-            if answer.read().strip() == b"ok":
-                return
-        time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer on {server.url} within {timeout:.0f} s:\n{server.log_tail()}")
 
 
 @dataclass
@@ -132,18 +64,19 @@ def guard_page(page: Page) -> Guard:
     return guard
 
 
+PLAYER_ON_PAGE = "() => !!window.__corridor || !!document.querySelector(\"iframe[title*='corridor_player']\")"
+"""True once the page holds the player: inline (an export) or as the component's frame (the app)."""
+
+
 def player_frame(page: Page, timeout_ms: int = 120_000) -> Frame:
     """The map player's frame (the component iframe, or the page itself for an export), once it is ready."""
     deadline = time.monotonic() + timeout_ms / 1000
-    frame = None
-    while frame is None:
-        frame = next((f for f in page.frames if "corridor_player" in f.url), None)
-        if frame is None and page.evaluate("!!window.__corridor"):
-            frame = page.main_frame
-        if frame is None:
-            if time.monotonic() > deadline:
-                raise TimeoutError("the map player did not appear")
-            page.wait_for_timeout(250)
+    page.wait_for_function(PLAYER_ON_PAGE, timeout=timeout_ms)
+    frame = next((f for f in page.frames if "corridor_player" in f.url), None)
+    if frame is None:
+        frame = page.main_frame if page.evaluate("!!window.__corridor") else None
+    if frame is None:
+        frame = page.wait_for_event("framenavigated", lambda f: "corridor_player" in f.url, timeout=timeout_ms)
     left = max(1, int((deadline - time.monotonic()) * 1000))
     frame.wait_for_function("window.__corridor && window.__corridor.state.ready", timeout=left)
     return frame
@@ -163,7 +96,7 @@ def click_event_on_map(page: Page, frame: Frame, event_id: str, fraction: float 
     assert point, f"{event_id} is not on the map"
     x, y = frame_offset(page, frame)
     page.mouse.move(x + point[0], y + point[1])
-    page.wait_for_timeout(300)
+    animation_frames(frame, 3)  # the map has seen the pointer (picking runs on the next frames)
     page.mouse.click(x + point[0], y + point[1])
 
 
@@ -183,3 +116,23 @@ def map_pixels(frame: Frame, colours: dict[str, str], tolerance: int = 12) -> di
         target = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.int16)
         shares[name] = float((np.abs(image - target).max(axis=2) <= tolerance).mean())
     return shares
+
+
+def animation_frames(frame: Frame, count: int) -> None:
+    """Wait until the page has drawn ``count`` more animation frames (a condition, not a time)."""
+    frame.evaluate("""(n) => new Promise((done) => {
+      const step = () => (--n > 0 ? requestAnimationFrame(step) : done());
+      requestAnimationFrame(step);
+    })""", count)
+
+
+def streamlit_idle(page: Page, timeout_ms: int = 60_000) -> None:
+    """Wait until the Streamlit app has no script run in progress (its status widget is gone)."""
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+
+
+def settled_images(page: Page) -> None:
+    """Wait until every image of every frame has loaded or failed: an onerror or onload would have fired."""
+    for frame in page.frames:
+        frame.wait_for_function("Array.from(document.images).every((i) => i.complete)")
+        animation_frames(frame, 2)

@@ -13,7 +13,7 @@ from layers.export.html import standalone_html
 from layers.load.catalog import load_catalog
 from layers.model.style import BASEMAP
 from layers.model.view import View
-from tests.browser.harness import click_event_on_map, map_pixels, player_frame, state
+from tests.browser.harness import click_event_on_map, map_pixels, player_frame, settled_images, state
 from tests.factory import EVENTS, write_folder
 
 pytestmark = pytest.mark.browser
@@ -62,7 +62,7 @@ def test_data_text_runs_no_script_in_tooltips_or_details(export: Path, page_offl
     tooltip = page_offline.locator("#map-live .deck-tooltip")
     assert "<img src=x" in (tooltip.text_content() or "")
     assert tooltip.locator("img").count() == 0
-    page_offline.wait_for_timeout(500)
+    settled_images(page_offline)
     assert page_offline.evaluate("window.__xss") is None
 
 

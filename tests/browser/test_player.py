@@ -9,7 +9,15 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from layers.model.style import BASEMAP, CATEGORY_COLORS
-from tests.browser.harness import AppServer, click_event_on_map, map_pixels, player_frame, state
+from tests.browser.harness import (
+    AppServer,
+    animation_frames,
+    click_event_on_map,
+    map_pixels,
+    player_frame,
+    state,
+    streamlit_idle,
+)
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 120_000
@@ -43,7 +51,7 @@ def test_play_advances_the_date_and_pause_stops_it(app_server: AppServer, page_o
     paused = state(frame)
     assert not paused["playing"]
     assert frame.locator("#date").text_content() != shown
-    page_offline.wait_for_timeout(1000)
+    animation_frames(frame, 30)
     assert state(frame)["t"] == paused["t"], "paused means paused"
     page_offline.wait_for_function(f"location.search.includes('t={paused['date']}')")
 
@@ -69,11 +77,11 @@ def test_playing_the_whole_timeline_sends_nothing_per_frame(app_server: AppServe
     sent: list[float] = []
     page_offline.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(time.monotonic())))
     frame = open_explore(page_offline, app_server, t="2023-08-15")
-    page_offline.wait_for_timeout(1500)
+    streamlit_idle(page_offline)
     before = len(sent)
     frame.get_by_role("button", name="Play").click()
     frame.wait_for_function("!window.__corridor.state.playing", timeout=TIMEOUT_MS)
-    page_offline.wait_for_timeout(1500)
+    streamlit_idle(page_offline)
     stats = frame.evaluate("window.__corridor.stats")
     assert state(frame)["date"] == "2024-02-01", "played to the end of the timeline"
     assert stats["frames"] >= 10, f"too few frames to tell (software WebGL on a busy machine): {stats}"

@@ -7,7 +7,6 @@ any request leaving it or on a script error), serving the shipped data and story
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -38,10 +37,7 @@ def expect_chapter(page: Page, index: int) -> None:
     """The overlay shows chapter ``index`` and the URL names it."""
     expect(overlay_title(page)).to_have_text(TITLES[index], timeout=WAIT_MS)
     wanted = f"chapter={STORY.chapters[index].id}"
-    deadline = time.monotonic() + 10
-    while wanted not in page.url and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
-    assert wanted in page.url
+    page.wait_for_url(lambda url: wanted in url, timeout=10_000)
 
 
 def test_keys_and_clicker_change_the_chapter_and_notes_follow(app_server: AppServer, page_offline: Page,

@@ -21,7 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from layers.export.html import standalone_html
 from layers.load.catalog import load_catalog
 from layers.model.view import View
-from tests.browser.harness import AppServer, click_event_on_map, frame_offset, player_frame, state
+from tests.browser.harness import AppServer, click_event_on_map, frame_offset, player_frame, settled_images, state
 from tests.xss_corpus import (
     IMG,
     JS_URL,
@@ -69,7 +69,7 @@ def page(page_offline: Page) -> Iterator[Page]:
 
 def assert_inert(page: Page) -> None:
     """No payload ran, in any frame, and none became an element or a javascript: link."""
-    page.wait_for_timeout(500)  # let a late onerror/onload fire if one was going to
+    settled_images(page)  # a late onerror/onload has fired by now if one was going to
     for frame in page.frames:
         assert frame.evaluate("typeof window.__xss") == "undefined", f"script from the data ran in {frame.url}"
         made = frame.locator("img[src='x'], svg[onload], [onerror], a[href^='javascript:' i]")
