@@ -18,10 +18,10 @@ import pydeck
 
 PLAYER_DIR = Path(__file__).resolve().parent
 """The player's files inside the package (read only)."""
-PLAYER_SCRIPTS = ("time.js", "labels.js", "bridge.js", "player.js")
-"""The player's modules, in load order: time and visibility, place names, the Streamlit bridge, then the map,
-its controls and panels and the start-up (``player.js``). No bundler: each is a classic script; the pure ones
-also load in Node for the tests (``tests/js``)."""
+PLAYER_SCRIPTS = ("time.js", "labels.js", "bridge.js", "state.js", "data.js", "layers.js", "controls.js", "main.js")
+"""The player's modules, in load order: time and visibility, place names, the Streamlit bridge (pure, also
+loaded by Node's tests in ``tests/js``), then shared state, data decoding, the map's layers and camera, controls
+and panels, and the start-up. No bundler: classic scripts sharing one global scope (``state.js`` says how)."""
 PLAYER_FILES = ("index.html", "player.css", *PLAYER_SCRIPTS)
 DECK_FILE = "deck.min.js"
 STATE_ENV = "CORRIDOR_STATE"

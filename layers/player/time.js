@@ -1,4 +1,4 @@
-/* Corridor player: time and visibility. Pure functions, no DOM: loaded by the player before player.js
+/* Corridor player: time and visibility. Pure functions, no DOM: loaded by the player before its other modules
  * (as window.Corridor.time) and by Node's test runner (require). Day numbers count from the payload's epoch. */
 (function (root, factory) {
   const api = factory();

@@ -64,19 +64,19 @@ def guard_page(page: Page) -> Guard:
     return guard
 
 
-PLAYER_ON_PAGE = "() => !!window.__corridor || !!document.querySelector(\"iframe[title*='corridor_player']\")"
-"""True once the page holds the player: inline (an export) or as the component's frame (the app)."""
+PLAYER_ON_PAGE = """() => {
+  if (window.__corridor) return true;
+  const frame = document.querySelector("iframe[title*='corridor_player']");
+  try { return !!(frame && frame.contentWindow && frame.contentWindow.__corridor); } catch (e) { return false; }
+}"""
+"""True once the page holds the player: inline (an export) or in the component's frame (the app)."""
 
 
 def player_frame(page: Page, timeout_ms: int = 120_000) -> Frame:
     """The map player's frame (the component iframe, or the page itself for an export), once it is ready."""
     deadline = time.monotonic() + timeout_ms / 1000
     page.wait_for_function(PLAYER_ON_PAGE, timeout=timeout_ms)
-    frame = next((f for f in page.frames if "corridor_player" in f.url), None)
-    if frame is None:
-        frame = page.main_frame if page.evaluate("!!window.__corridor") else None
-    if frame is None:
-        frame = page.wait_for_event("framenavigated", lambda f: "corridor_player" in f.url, timeout=timeout_ms)
+    frame = next((f for f in page.frames if "corridor_player" in f.url), page.main_frame)
     left = max(1, int((deadline - time.monotonic()) * 1000))
     frame.wait_for_function("window.__corridor && window.__corridor.state.ready", timeout=left)
     return frame

@@ -1,1 +1,0 @@
-"""The map player's browser files (HTML, JavaScript, CSS) and how they are served (``assets``)."""
