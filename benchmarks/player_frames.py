@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/player_frames.py [N ...] [--seconds 5] [--json]
 
-A thin entry point to ``layers.bench_browser`` (which ``python -m layers bench`` also uses for ``frame_ms``).
+A thin entry point to ``layers.bench.browser`` (which ``python -m layers bench`` also uses for ``frame_ms``).
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def safe_url(url: object) -> str | None:
 
 
 def source_label(source: pd.Series) -> str:
-    """'Outlet via Copy, published' as plain text (``layers.export_text.source_name``)."""
+    """'Outlet via Copy, published' as plain text (``layers.render.text.source_name``)."""
     published = source.get("published", "") or ""
     return f"{source_name(source)}, {published}" if published else source_name(source)
 

@@ -98,7 +98,7 @@ def _story_export(catalog: Catalog, story: Story, key: str) -> None:
 
 def export_buttons(catalog: Catalog, view: View, *, story: Story | None = None, key: str = "export") -> None:
     """Export controls for ``view`` (PNG 1080p and 4K, SVG, PDF, HTML, GeoJSON, CSV) and, given a story
-    (a ``layers.stories.Story``), its PPTX deck; ``key`` keeps two sets on one page apart."""
+    (a ``layers.model.story.Story``), its PPTX deck; ``key`` keeps two sets on one page apart."""
     with st.expander("Export: maps, offline player, data" + (", slides" if story is not None else ""),
                      icon=":material/download:"):
         st.caption("Every file shows the view on screen: its date, window, filters, camera and focus.")

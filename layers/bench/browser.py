@@ -1,11 +1,11 @@
 """The player's JavaScript cost per animation frame, measured in headless chromium (software WebGL).
 
-A standalone HTML export (``layers.export_html``) of N synthetic events is opened from disk, played for a few
+A standalone HTML export (``layers.export.html``) of N synthetic events is opened from disk, played for a few
 seconds, and ``window.__corridor.stats`` is read: ``frameMsMean``/``frameMsMax`` are the time our frame
 callback takes (advance the clock, clone the trips layer with the new ``currentTime``, rebuild the visible sets
 when they change, ``deck.setProps``); ``drawMsMean`` is deck.gl's own redraw (``onBeforeRender`` to
 ``onAfterRender``) and ``fps`` the frames actually shown. No Streamlit here; Playwright is imported only when a
-browser is used. Run ``python -m layers.bench_browser [N ...]``.
+browser is used. Run ``python -m layers.bench.browser [N ...]``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 """The project folder (the bench reads its geodata/ and runs its benchmarks/ scripts)."""
 VIEWPORT = {"width": 1280, "height": 800}
 FLOW_SHARE = 0.7
-"""Share of synthetic events that are flows (``layers.synthetic.SHAPE_WEIGHTS``)."""
+"""Share of synthetic events that are flows (``layers.bench.synthetic.SHAPE_WEIGHTS``)."""
 START = dt.date(2022, 1, 1)
 
 
@@ -46,7 +46,8 @@ REPLAY_WARMUP = 60
 def play_stats(html: Path, seconds: float = 5.0, speed: str = "4", replay_frames: int = 0) -> dict[str, Any]:
     """Open ``html`` in headless chromium with the network blocked, play ``seconds`` at ``speed``, read stats.
 
-    With ``replay_frames``, also replay that many frames at 60 fps with drawing paused (``window.__corridor.replay``,
+    With ``replay_frames``, also replay that many frames at 60 fps with drawing paused
+    (``window.__corridor.forBenchmarks.replay``,
     after REPLAY_WARMUP frames): the JS per frame when the renderer keeps up, which software WebGL here does not
     at 10,000+ flows (then every frame it draws is one that rebuilds the visible sets).
     """
@@ -78,8 +79,9 @@ def play_stats(html: Path, seconds: float = 5.0, speed: str = "4", replay_frames
             state = page.evaluate("JSON.parse(JSON.stringify(window.__corridor.state))")
             replayed = []
             if replay_frames:
-                page.evaluate("([n, s]) => window.__corridor.replay(n, s)", [REPLAY_WARMUP, float(speed)])
-                replayed = page.evaluate("([n, s]) => window.__corridor.replay(n, s)", [replay_frames, float(speed)])
+                page.evaluate("([n, s]) => window.__corridor.forBenchmarks.replay(n, s)", [REPLAY_WARMUP, float(speed)])
+                replayed = page.evaluate("([n, s]) => window.__corridor.forBenchmarks.replay(n, s)",
+                                         [replay_frames, float(speed)])
         finally:
             browser.close()
     result = {"ready_s": round(ready_s, 2), "frames": stats["frames"], "frame_ms_mean": round(stats["frameMsMean"], 3),
@@ -118,7 +120,7 @@ def measure(sizes: tuple[int, ...] = (200, 10_000), seconds: float = 5.0) -> dic
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m layers.bench_browser", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m layers.bench.browser", description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[200, 10_000], help="numbers of synthetic flows")
     parser.add_argument("--seconds", type=float, default=5.0, help="playing time per size")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")

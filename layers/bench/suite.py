@@ -2,7 +2,7 @@
 
 Each figure is the median of several runs and stands beside the naive baseline measured in the same run: a
 plain ``st.pydeck_chart`` page rebuilds and re-sends the whole pydeck spec on every slider move
-(``layers.mapspec.deck(catalog, view).to_json()``). A figure that cannot be measured is None (``null`` in JSON)
+(``layers.render.mapspec.deck(catalog, view).to_json()``). A figure that cannot be measured is None (``null`` in JSON)
 and the reason goes to stderr. No Streamlit import here: the page-open figure imports AppTest inside its function.
 """
 
@@ -91,8 +91,8 @@ def frame_ms(catalog: Catalog, view: View) -> tuple[float | None, float | None]:
     """JavaScript milliseconds per animation frame of the player in headless chromium: (over the frames drawn while
     playing, over REPLAY_FRAMES frames replayed at 60 fps with drawing paused); None when not measurable.
 
-    Measured by the player's own benchmark (``layers.bench_browser``: the standalone export played in chromium,
-    ``window.__corridor.stats.frameMsMean``, and ``window.__corridor.replay``).
+    Measured by the player's own benchmark (``layers.bench.browser``: the standalone export played in chromium,
+    ``window.__corridor.stats.frameMsMean``, and ``window.__corridor.forBenchmarks.replay``).
     """
     try:
         from layers.bench.browser import CHROMIUM

@@ -3,7 +3,7 @@
 Events are drawn with a fixed seed, so the same (source folder, n, seed) always gives the same bytes. They are
 spread over the real places and 2022-01-01..2025-12-31, use every category, confidence grade and date precision,
 and name actors and cite sources taken from the real data. The folder is written as files so that the benchmark
-measures loading through :func:`layers.catalog.load_catalog`, the way the app loads data.
+measures loading through :func:`layers.load.catalog.load_catalog`, the way the app loads data.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ What a file is, is read from its content, never trusted from its name:
 Every file goes through the same readers and checks as the shipped data (``readers``, ``features``,
 ``tables`` and the column specs of ``catalog``), under the smaller :data:`UPLOAD_LIMITS`. Problems are
 reported against the user's file name, row or feature, field and value. Good rows are merged into a *new*
-:class:`~layers.catalog.Catalog`; the shipped one is never changed, and an id it already uses is an error for
+:class:`~layers.load.catalog.Catalog`; the shipped one is never changed, and an id it already uses is an error for
 the uploaded row. A GeoParquet file's footer (row count, uncompressed size, columns) is checked before any
 of its data is read.
 """

@@ -153,5 +153,6 @@ function start() {
   reportHeight();
 }
 
-Object.assign(api, {project, pathPoint, replay});  // window.__corridor: for tests and the benchmark
+Object.assign(api.forTests, {project, pathPoint});
+Object.assign(api.forBenchmarks, {replay});
 start();

@@ -39,7 +39,9 @@ const state = {
 const stats = {frames: 0, frameMsMean: 0, frameMsMax: 0, frameMsTotal: 0, draws: 0, drawMsMean: 0,
   drawMsMax: 0, drawMsTotal: 0, rebuilds: 0, dataMs: 0, fps: 0};
 const labels = () => (L.labels ? L.labels.props.data.map((p) => p.label) : []);  // the place names drawn now
-const api = {state, stats, labels, version: 1};  // main.js adds the functions of the later scripts
+// window.__corridor: the player's state and statistics; hooks that exist only for the tests and the benchmark are
+// named as such (main.js fills them in once the later scripts are loaded).
+const api = {state, stats, version: 1, forTests: {labels}, forBenchmarks: {}};
 window.__corridor = api;
 
 let liveDeck = null;      // the live map: flows, points, places (redrawn every animation frame)

@@ -92,7 +92,7 @@ def frame_offset(page: Page, frame: Frame) -> tuple[float, float]:
 
 def click_event_on_map(page: Page, frame: Frame, event_id: str, fraction: float = 0.5) -> None:
     """Click the map at a point of ``event_id`` (``fraction`` of the way along a flow, or its place)."""
-    point = frame.evaluate("([id, f]) => window.__corridor.pathPoint(id, f)", [event_id, fraction])
+    point = frame.evaluate("([id, f]) => window.__corridor.forTests.pathPoint(id, f)", [event_id, fraction])
     assert point, f"{event_id} is not on the map"
     x, y = frame_offset(page, frame)
     page.mouse.move(x + point[0], y + point[1])

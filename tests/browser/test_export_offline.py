@@ -81,10 +81,11 @@ def test_the_static_map_and_the_live_map_name_the_same_places(tmp_path: Path, pa
     page_offline.set_viewport_size({"width": 1280, "height": 870})
     page_offline.goto(path.as_uri())
     frame = player_frame(page_offline)
-    frame.wait_for_function("window.__corridor.stats.draws >= 2 && window.__corridor.labels().length > 0")
-    live = set(frame.evaluate("window.__corridor.labels()"))
+    frame.wait_for_function("window.__corridor.stats.draws >= 2 && window.__corridor.forTests.labels().length > 0")
+    live = set(frame.evaluate("window.__corridor.forTests.labels()"))
     inside = set(frame.evaluate("""(places) => places.filter(([name, lon, lat]) => {
-      const p = window.__corridor.project(lon, lat); const r = document.getElementById('map').getBoundingClientRect();
+      const p = window.__corridor.forTests.project(lon, lat);
+      const r = document.getElementById('map').getBoundingClientRect();
       return p && p[0] > r.left && p[0] < r.right && p[1] > r.top && p[1] < r.bottom; }).map(([name]) => name)""",
         [[place_label(n), g.x, g.y] for n, g in zip(catalog.places["name"], catalog.places.geometry, strict=True)]))
     assert static == {"Pyongyang", "Rajin port", "Dunai"}, static

@@ -90,12 +90,12 @@ def test_playing_the_whole_timeline_sends_nothing_per_frame(app_server: AppServe
 
 def test_place_names_that_would_overlap_wait_for_a_closer_zoom(app_server: AppServer, page_offline: Page) -> None:
     # Rajin port and Dunai are 2 degrees apart: their names collide over the whole theatre, not at zoom 6.
-    ready = "window.__corridor.stats.labels && window.__corridor.labels().includes('Pyongyang')"
+    ready = "window.__corridor.stats.labels && window.__corridor.forTests.labels().includes('Pyongyang')"
     frame = open_explore(page_offline, app_server, t="2023-12-01", cam="85,50,2.3,0,0")
     frame.wait_for_function(ready)
-    wide = frame.evaluate("window.__corridor.labels()")
+    wide = frame.evaluate("window.__corridor.forTests.labels()")
     assert {"Pyongyang", "Moscow", "Rajin port"} <= set(wide), wide  # capitals, then ports, by file order
     assert "Dunai" not in wide, wide
     frame = open_explore(page_offline, app_server, t="2023-12-01", cam="131.3,42.6,6,0,0")
-    frame.wait_for_function(ready + " && window.__corridor.labels().includes('Dunai')")
-    assert {"Rajin port", "Dunai"} <= set(frame.evaluate("window.__corridor.labels()"))
+    frame.wait_for_function(ready + " && window.__corridor.forTests.labels().includes('Dunai')")
+    assert {"Rajin port", "Dunai"} <= set(frame.evaluate("window.__corridor.forTests.labels()"))

@@ -109,12 +109,12 @@ def test_explore_tooltips_details_list_and_banner(app_server: AppServer, page: P
     expect(page.get_by_role("link", name=f"Outlet {SHORT} via Copy {SHORT}, 2023-10-17")).to_have_attribute(
         "href", "https://example.org/one")
 
-    x, y = frame.evaluate("window.__corridor.pathPoint('E002', 0.5)")
+    x, y = frame.evaluate("window.__corridor.forTests.pathPoint('E002', 0.5)")
     text = hover_tooltip(page, frame, x, y)
     assert text.startswith(SHORT_2), text
-    x, y = frame.evaluate("window.__corridor.pathPoint('E001', 0.5)")
+    x, y = frame.evaluate("window.__corridor.forTests.pathPoint('E001', 0.5)")
     assert hover_tooltip(page, frame, x, y).startswith(SHORT)
-    x, y = frame.evaluate("window.__corridor.pathPoint('E002', 0)")  # Pyongyang: the place's own tooltip
+    x, y = frame.evaluate("window.__corridor.forTests.pathPoint('E002', 0)")  # Pyongyang: the place's own tooltip
     assert hover_tooltip(page, frame, x, y) == f"Pyongyang {SHORT_2} (capital)"
 
     page.get_by_role("combobox", name="Show the details of").click()
@@ -140,11 +140,11 @@ def test_an_uploaded_overlay_shows_its_properties_as_text(app_server: AppServer,
         files=[{"name": f"{IMG}.geojson", "mimeType": "application/geo+json", "buffer": overlay_geojson()}])
     expect(page.get_by_text("Everything in your files was added to the map.")).to_be_visible()
     frame.wait_for_function(f"window.__corridor.state.dataKey !== {before!r}")  # the data with the overlay came
-    x, y = frame.evaluate("([lon, lat]) => window.__corridor.project(lon, lat)", list(OVERLAY_POINT))
+    x, y = frame.evaluate("([lon, lat]) => window.__corridor.forTests.project(lon, lat)", list(OVERLAY_POINT))
     text = hover_tooltip(page, frame, x, y)
     assert text.splitlines()[:3] == [f"{IMG}.geojson", f"name: {IMG}", f"{SVG}: {SCRIPT}"], text
     assert f"templates: {TEMPLATES}" in text and f"link: {JS_URL}" in text
-    x, y = frame.evaluate("([lon, lat]) => window.__corridor.project(lon, lat)", list(OVERLAY_ZONE_CENTRE))
+    x, y = frame.evaluate("([lon, lat]) => window.__corridor.forTests.project(lon, lat)", list(OVERLAY_ZONE_CENTRE))
     assert f"zone: Zone {SHORT}" in hover_tooltip(page, frame, x, y)
     assert_inert(page)
 
@@ -199,7 +199,7 @@ def test_the_standalone_export_from_file_url(data_folder: Path, tmp_path: Path, 
     frame = player_frame(page, TIMEOUT_MS)
     assert page.title() == title
     expect(page.locator("#map-title")).to_have_text(title)
-    x, y = frame.evaluate("window.__corridor.pathPoint('E001', 0.5)")
+    x, y = frame.evaluate("window.__corridor.forTests.pathPoint('E001', 0.5)")
     assert hover_tooltip(page, frame, x, y).startswith(SHORT)
     click_event_on_map(page, frame, "E002")
     page.wait_for_function("window.__corridor.state.selected === 'E002'")
