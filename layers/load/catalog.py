@@ -306,6 +306,7 @@ def events_frame(rows: list[Row], places: set[str] | None, sources: pd.DataFrame
     orphans: list[str] = []
     table = sources if isinstance(sources, pd.DataFrame) else None
     source_ids = set(table["id"]) if table is not None else sources
+    outlets = _Outlets.of(table) if table is not None else None
     for where, row in rows:
         try:
             span = make_span(row["date"], row["end_date"], row["precision"])
@@ -330,8 +331,8 @@ def events_frame(rows: list[Row], places: set[str] | None, sources: pd.DataFrame
             report.add(name, where, "date", row["date"], f"a date on or before the record's cutoff "
                        f"{through.isoformat()} (record_through in record.yaml); the event was set aside")
             bad = True
-        if not bad and table is not None:
-            bad = _sourcing_problem(name, where, row, table, report)
+        if not bad and outlets is not None:
+            bad = _sourcing_problem(name, where, row, outlets, report)
         if bad:
             continue
         records.append({**row, "where": where, "start": span.start, "end": span.end,
@@ -346,21 +347,33 @@ def events_frame(rows: list[Row], places: set[str] | None, sources: pd.DataFrame
     return frame.sort_values(["start_day", "id"], kind="stable").reset_index(drop=True)
 
 
-def _sourcing_problem(name: str, where: str, row: Row | dict[str, Any], sources: pd.DataFrame,
-                      report: Report) -> bool:
+@dataclass(frozen=True)
+class _Outlets:
+    """What the sourcing rules need of each source, looked up once per load: its kind and its outlet, folded."""
+
+    kind: dict[str, str]
+    outlet: dict[str, str]
+
+    @classmethod
+    def of(cls, sources: pd.DataFrame) -> _Outlets:
+        return cls(dict(zip(sources["id"], sources["kind"], strict=True)),
+                   {sid: " ".join(str(o).casefold().split()) for sid, o in zip(sources["id"], sources["outlet"],
+                                                                           strict=True)})
+
+
+def _sourcing_problem(name: str, where: str, row: Row | dict[str, Any], known: _Outlets, report: Report) -> bool:
     """True (with an error) when an event rests only on reposts, or claims more outlets than it cites."""
-    cited = sources.set_index("id").loc[list(row["sources"])]
-    originals = cited[cited["kind"] != "repost"]
-    if originals.empty:
+    originals = [sid for sid in row["sources"] if known.kind.get(sid) != "repost"]
+    if not originals:
         report.add(name, where, "sources", ";".join(row["sources"]),
                    "at least one source that is not a repost (a wire service, newspaper, government or research "
                    "body; a repost may only stand beside one); the event was set aside")
         return True
-    outlets = {" ".join(o.casefold().split()) for o in originals["outlet"]}
+    outlets = {known.outlet[sid] for sid in originals}
     if row["confidence"] == "reported-multiple" and len(outlets) < 2:
         report.add(name, where, "confidence", row["confidence"],
                    f"two distinct outlets for reported-multiple (its sources other than reposts come from "
-                   f"{len(outlets)}: {'; '.join(sorted(originals['outlet']))}); cite a second outlet or grade it "
+                   f"{len(outlets)}: {'; '.join(sorted(outlets))}); cite a second outlet or grade it "
                    "reported-single; the event was set aside")
         return True
     return False

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from pyproj import Geod
@@ -41,15 +41,42 @@ _CLAUSE_STOP = re.compile(r"[.;:,()!?\n]|\band\b(?=\s+(?:the|a)\b)")
 _GEOD = Geod(ellps="WGS84")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Evidence:
-    """What chapters may rest on, prepared once per catalog: each event's and source's figures, each
-    flow's category and bearing, and the estimate series."""
+    """What chapters may rest on: each event's and source's figures, each flow's category and bearing, and the
+    estimate series. An event's figures and bearing are worked out when a chapter first asks (chapters focus on a
+    few events; a record may hold 100,000)."""
 
-    event_values: dict[str, set[float]]
+    events: pd.DataFrame
     source_values: dict[str, set[float]]
-    flows: dict[str, tuple[str, float]]
+    points: dict[str, tuple[float, float]]
     estimates: pd.DataFrame
+    _values: dict[str, set[float]] = field(default_factory=dict, repr=False)
+
+    def event_values(self, eid: str) -> set[float]:
+        """The figures event ``eid`` and its estimates state (empty for an unknown id)."""
+        if eid not in self._values:
+            found: set[float] = set()
+            if eid in self.events.index:
+                found |= values(event_text(self.events.loc[eid]))
+                mine = self.estimates[self.estimates["event"] == eid]
+                for quantity, value, high in zip(mine["quantity"], mine["value"], mine["high"], strict=True):
+                    found |= {float(value)} | values(str(quantity))
+                    if high not in ("", None):
+                        found.add(float(high))
+            self._values[eid] = found
+        return self._values[eid]
+
+    def flow(self, eid: str) -> tuple[str, float] | None:
+        """(category, bearing from origin to destination in degrees) of a flow event, else None."""
+        if eid not in self.events.index:
+            return None
+        event = self.events.loc[eid]
+        origin, destination = event["origin"], event["destination"]
+        if origin not in self.points or destination not in self.points or origin == destination:
+            return None
+        (x0, y0), (x1, y1) = self.points[origin], self.points[destination]
+        return event["category"], _GEOD.inv(x0, y0, x1, y1)[0] % 360.0
 
 
 def event_text(event: pd.Series | dict) -> str:
@@ -62,11 +89,6 @@ def prepare(events: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame, e
     """The evidence of loaded tables (``places`` with ``id`` and a point geometry). ``findings`` are other texts
     of the record with the sources they rest on (disagreements, the op-ed's claims and what was found of them):
     their figures count as stated by each of those sources."""
-    event_values = {row["id"]: values(event_text(row)) for _, row in events.iterrows()}
-    for event, quantity, value, high in zip(estimates["event"], estimates["quantity"], estimates["value"],
-                                            estimates["high"], strict=True):
-        extra = {float(value)} | ({float(high)} if high not in ("", None) else set()) | values(str(quantity))
-        event_values.setdefault(event, set()).update(extra)
     source_values = {row["id"]: values(f"{row.get('title') or ''} {row.get('note') or ''}")
                      for _, row in sources.iterrows()}
     for text, cited in findings:
@@ -74,13 +96,7 @@ def prepare(events: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame, e
         for sid in cited:
             source_values.setdefault(sid, set()).update(found)
     points = {pid: (geom.x, geom.y) for pid, geom in zip(places["id"], places.geometry, strict=True)}
-    flows = {}
-    for eid, category, origin, destination in zip(events["id"], events["category"], events["origin"],
-                                                  events["destination"], strict=True):
-        if origin in points and destination in points and origin != destination:
-            (x0, y0), (x1, y1) = points[origin], points[destination]
-            flows[eid] = (category, _GEOD.inv(x0, y0, x1, y1)[0] % 360.0)
-    return Evidence(event_values, source_values, flows, estimates)
+    return Evidence(events.set_index("id", drop=False), source_values, points, estimates)
 
 
 @dataclass(frozen=True)
@@ -96,7 +112,7 @@ def check_chapter(texts: dict[str, str], focus: tuple[str, ...], sources: tuple[
                   evidence: Evidence) -> list[Finding]:
     """Every figure, direction and superseded estimate in a chapter's ``texts`` (title, body, notes) that its
     ``focus`` events and listed ``sources`` do not carry, as of its ``end`` date."""
-    allowed = set().union(*(evidence.event_values.get(ref, set()) for ref in focus),
+    allowed = set().union(*(evidence.event_values(ref) for ref in focus),
                           *(evidence.source_values.get(ref, set()) for ref in sources))
     said = {f.value for text in texts.values() for f in figures(text)}
     findings = list(_unsupported_figures(texts, allowed))
@@ -106,10 +122,10 @@ def check_chapter(texts: dict[str, str], focus: tuple[str, ...], sources: tuple[
 
 
 def _unsupported_figures(texts: dict[str, str], allowed: set[float]) -> Iterator[Finding]:
-    for field, text in texts.items():
+    for part, text in texts.items():
         for figure in figures(text):
             if figure.value not in allowed:
-                yield Finding(field, sentence_at(text, figure.start, figure.end),
+                yield Finding(part, sentence_at(text, figure.start, figure.end),
                               f"figures stated by the chapter's focused events or listed sources: {figure.text} "
                               "is in none of them (add the event that states it to focus, or correct the figure)")
 
@@ -136,15 +152,16 @@ def _angle(a: float, b: float) -> float:
 
 
 def _wrong_directions(texts: dict[str, str], focus: tuple[str, ...], evidence: Evidence) -> Iterator[Finding]:
-    for field, text in texts.items():
+    for part, text in texts.items():
         for direction, kind, start, end in direction_claims(text):
-            flows = [(eid, bearing) for eid, (category, bearing) in evidence.flows.items()
-                     if eid in focus and (kind is None or category == kind)]
+            candidates = [(eid, evidence.flow(eid)) for eid in focus]
+            flows = [(eid, flow[1]) for eid, flow in candidates
+                     if flow is not None and (kind is None or flow[0] == kind)]
             if any(_angle(bearing, DIRECTIONS[direction]) <= BEARING_TOLERANCE for _, bearing in flows):
                 continue
             drawn = ", ".join(f"{eid} runs {_compass(bearing)}" for eid, bearing in flows) or "no focused flow"
             what = f"{kind.replace('_', ' and ')} flow" if kind else "flow"
-            yield Finding(field, sentence_at(text, start, end),
+            yield Finding(part, sentence_at(text, start, end),
                           f"a focused {what} that runs {direction}, as the text says ({drawn})")
 
 
@@ -172,8 +189,8 @@ def _superseded(texts: dict[str, str], focus: tuple[str, ...], said: set[float],
         if (estimate["series"], latest["event"]) in reported:
             continue
         reported.add((estimate["series"], latest["event"]))
-        field, sentence = _where_said(texts, estimate["value"])
-        yield Finding(field, sentence,
+        part, sentence = _where_said(texts, estimate["value"])
+        yield Finding(part, sentence,
                       f"the latest estimate of {estimate['series']} by the chapter's end ({end.isoformat()}) beside "
                       f"the older one: {latest['quantity']} ({latest['by']}, {latest['as_of_date'].isoformat()}, "
                       f"event {latest['event']}) supersedes {estimate['quantity']} ({estimate['by']}, "
@@ -192,8 +209,8 @@ def _unit_near(texts: dict[str, str], estimate: pd.Series, reach: int = 40) -> b
 
 
 def _where_said(texts: dict[str, str], value: float) -> tuple[str, str]:
-    for field, text in texts.items():
+    for part, text in texts.items():
         for figure in figures(text):
             if figure.value == value:
-                return field, sentence_at(text, figure.start, figure.end)
+                return part, sentence_at(text, figure.start, figure.end)
     return "body", ""  # pragma: no cover - only called for values found in the texts
