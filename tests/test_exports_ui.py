@@ -83,6 +83,17 @@ def test_story_deck_is_prepared_with_a_progress_bar(tiny_folder: Path):
     assert len(Presentation(io.BytesIO(deck.data)).slides) == 4
 
 
+def test_the_story_briefing_is_prepared_as_one_html_file(tiny_folder: Path):
+    write_story(tiny_folder)
+    at = app(tiny_folder, with_story=True)
+    at.button(key="export-prepare-briefing").click().run()
+    assert not at.exception and not at.error
+    brief = at.session_state["export-briefing"]
+    assert brief.name == "corridor-briefing.html" and brief.mime == "text/html"
+    assert b'id="corridor-story"' in brief.data and b"<script src=" not in brief.data
+    assert [b.label for b in at.get("download_button")] == ["Download corridor-briefing.html"]
+
+
 def test_explore_page_exports_the_view_in_its_url(tiny_folder: Path, monkeypatch):
     from tests.conftest import ROOT
 

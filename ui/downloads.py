@@ -64,19 +64,15 @@ def _view_exports(catalog: Catalog, view: View, key: str) -> None:
         data = _make(fmt, catalog, view)
         if data is not None:
             st.session_state[state] = Prepared(signature, _file_name(fmt, view), fmt.mime, data)
-    prepared = st.session_state.get(state)
-    if isinstance(prepared, Prepared) and prepared.signature == signature:
-        st.download_button(f"Download {prepared.name}", prepared.data, file_name=prepared.name,
-                           mime=prepared.mime, key=f"{key}-download", icon=":material/download:",
-                           type="primary", on_click="ignore")
+    _download(state, signature, f"{key}-download")
 
 
 def _story_export(catalog: Catalog, story: Story, key: str) -> None:
+    """The story as a slide deck (PPTX) and as the one-file offline briefing (HTML)."""
+    from layers.export.briefing import story_html
     from layers.export.pptx import story_deck
 
-    state = f"{key}-deck"
-    signature = _signature("pptx", View(), story)
-    name = safe_filename(story.name or story.title, "pptx")
+    deck_signature = _signature("pptx", View(), story)
     if st.button(f"Prepare the story deck (PPTX, {len(story.chapters)} chapters)", key=f"{key}-prepare-deck"):
         bar = st.progress(0.0, text="Drawing the chapter maps…")
         try:
@@ -84,16 +80,28 @@ def _story_export(catalog: Catalog, story: Story, key: str) -> None:
                 done / total, text=f"Slide {done} of {total}"))
         except Exception as exc:  # shown to the user with its reason, logged with its traceback
             LOG.exception("story deck failed")
-            bar.empty()
             st.error(f"Could not make the story deck: {type(exc).__name__}: {exc}")
         else:
-            bar.empty()
-            st.session_state[state] = Prepared(signature, name, PPTX_MIME, data)
+            name = safe_filename(story.name or story.title, "pptx")
+            st.session_state[f"{key}-deck"] = Prepared(deck_signature, name, PPTX_MIME, data)
+        bar.empty()
+    _download(f"{key}-deck", deck_signature, f"{key}-download-deck")
+    brief_signature = _signature("briefing", View(), story)
+    if st.button("Prepare the briefing (one offline HTML file: clicker keys, notes, search)",
+                 key=f"{key}-prepare-briefing"):
+        with st.spinner("Making the briefing…"):
+            data = story_html(catalog, story).encode("utf-8")
+        name = safe_filename(f"{story.name or story.title}-briefing", "html")
+        st.session_state[f"{key}-briefing"] = Prepared(brief_signature, name, "text/html", data)
+    _download(f"{key}-briefing", brief_signature, f"{key}-download-briefing")
+
+
+def _download(state: str, signature: tuple, key: str) -> None:
+    """The download button of a file prepared for ``signature`` (none when it was made for another view)."""
     prepared = st.session_state.get(state)
     if isinstance(prepared, Prepared) and prepared.signature == signature:
         st.download_button(f"Download {prepared.name}", prepared.data, file_name=prepared.name, mime=prepared.mime,
-                           key=f"{key}-download-deck", icon=":material/download:", type="primary",
-                           on_click="ignore")
+                           key=key, icon=":material/download:", type="primary", on_click="ignore")
 
 
 def export_buttons(catalog: Catalog, view: View, *, story: Story | None = None, key: str = "export") -> None:

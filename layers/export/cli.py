@@ -36,7 +36,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path,
                         help="the file to write, or an existing folder to write a named file into")
     parser.add_argument("--data", default="geodata", type=Path, help="data folder (default: geodata)")
-    parser.add_argument("--story", help="story name (file stem in stories/); required for pptx")
+    parser.add_argument("--story", help="story name (file stem in stories/); required for pptx; with html and no "
+                        "--chapter, the whole story as one offline briefing")
     parser.add_argument("--chapter", help="chapter id: export the view of this chapter of --story")
     parser.add_argument("--date", help="show events up to this day, YYYY-MM-DD")
     parser.add_argument("--window", type=int, help="only events touching the last DAYS days before --date")
@@ -56,13 +57,18 @@ def _story(catalog: Catalog, name: str | None) -> Story | None:
     return catalog.stories[name]
 
 
+def _whole_story_html(args: argparse.Namespace) -> bool:
+    """``html --story NAME`` without ``--chapter``: the whole story as one briefing file."""
+    return args.format == "html" and bool(args.story) and not args.chapter
+
+
 def build_view(catalog: Catalog, args: argparse.Namespace) -> View:
     """The View the arguments describe: a chapter's, or the default, with --date/--window/--category/--title."""
     story = _story(catalog, args.story)
     view = View()
     if args.chapter and story is None:
         raise UsageError("--chapter needs --story")
-    if story is not None and args.format != "pptx":
+    if story is not None and args.format != "pptx" and not _whole_story_html(args):
         ids = [c.id for c in story.chapters]
         if args.chapter not in ids:
             raise UsageError(f"name a --chapter of story {args.story!r}: one of {', '.join(ids)}")
@@ -100,6 +106,10 @@ def _target(out: Path, stem: str, ext: str) -> Path:
 
 
 def _make(catalog: Catalog, args: argparse.Namespace, view: View) -> bytes:
+    if _whole_story_html(args):
+        from layers.export.briefing import story_html
+
+        return story_html(catalog, _story(catalog, args.story)).encode("utf-8")
     if args.format == "pptx":
         from layers.export.pptx import story_deck
 

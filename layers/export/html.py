@@ -39,22 +39,28 @@ def _replace_once(page: str, old: str, new: str) -> str:
     return page.replace(old, new)
 
 
+def player_page(data: dict, title: str, extra_head: str = "", extra_body: str = "",
+                extra_scripts: tuple[str, ...] = ()) -> str:
+    """The player's page with everything inlined: its CSS (and ``extra_head``), the data ``data`` as inert JSON,
+    deck.gl, the player's modules in order, then ``extra_scripts`` (player files) after ``extra_body``."""
+    page = player_file("index.html")
+    csp = f'<meta http-equiv="Content-Security-Policy" content="{EXPORT_CSP}">'
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">', lambda _: csp, page, count=1)
+    page = re.sub(r"<title>[^<]*</title>", lambda _: f"<title>{html.escape(title)}</title>", page, count=1)
+    page = _replace_once(page, '<link rel="stylesheet" href="player.css">',
+                         f"<style>\n{inline_code(player_file('player.css'), 'style')}\n</style>{extra_head}")
+    page = _replace_once(page, '<script src="deck.min.js"></script>',
+                         f'<script type="application/json" id="corridor-data">{inline_json(to_json(data))}</script>\n'
+                         f"<script>\n{inline_code(deck_bundle_text(), 'script')}\n</script>")
+    for name in PLAYER_SCRIPTS:  # the player's modules, in the order index.html loads them
+        page = _replace_once(page, f'<script src="{name}"></script>',
+                             f"<script>\n{inline_code(player_file(name), 'script')}\n</script>")
+    scripts = "".join(f"<script>\n{inline_code(player_file(name), 'script')}\n</script>\n" for name in extra_scripts)
+    return _replace_once(page, "</body>", f"{extra_body}{scripts}</body>")
+
+
 def standalone_html(catalog: Catalog, view: View) -> str:
     """One self-contained HTML page that plays ``view`` (its filters, date, window, camera, focus, selection)."""
     data = payload(catalog, view)
     data["key"] = payload_key(data)
-    deck_js = deck_bundle_text()
-    page = player_file("index.html")
-    csp = f'<meta http-equiv="Content-Security-Policy" content="{EXPORT_CSP}">'
-    page = re.sub(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">', lambda _: csp, page, count=1)
-    title = f"<title>{html.escape(view.title or DEFAULT_TITLE)}</title>"
-    page = re.sub(r"<title>[^<]*</title>", lambda _: title, page, count=1)
-    page = _replace_once(page, '<link rel="stylesheet" href="player.css">',
-                         f"<style>\n{inline_code(player_file('player.css'), 'style')}\n</style>")
-    page = _replace_once(page, '<script src="deck.min.js"></script>',
-                         f'<script type="application/json" id="corridor-data">{inline_json(to_json(data))}</script>\n'
-                         f"<script>\n{inline_code(deck_js, 'script')}\n</script>")
-    for name in PLAYER_SCRIPTS:  # the player's modules, in the order index.html loads them
-        page = _replace_once(page, f'<script src="{name}"></script>',
-                             f"<script>\n{inline_code(player_file(name), 'script')}\n</script>")
-    return page
+    return player_page(data, view.title or DEFAULT_TITLE)

@@ -22,6 +22,8 @@ PLAYER_SCRIPTS = ("time.js", "labels.js", "bridge.js", "state.js", "data.js", "l
 """The player's modules, in load order: time and visibility, place names, the Streamlit bridge (pure, also
 loaded by Node's tests in ``tests/js``), then shared state, data decoding, the map's layers and camera, controls
 and panels, and the start-up. No bundler: classic scripts sharing one global scope (``state.js`` says how)."""
+BRIEFING_FILES = ("briefing.js", "briefing.css")
+"""Used only by the story's one-file briefing (``layers.export.briefing``), after the player's own modules."""
 PLAYER_FILES = ("index.html", "player.css", *PLAYER_SCRIPTS)
 DECK_FILE = "deck.min.js"
 STATE_ENV = "CORRIDOR_STATE"
@@ -46,7 +48,7 @@ def installed_deck_bundle() -> Path:
 
 def player_file(name: str) -> str:
     """The text of one of the player's own files (``PLAYER_FILES``)."""
-    if name not in PLAYER_FILES:
+    if name not in (*PLAYER_FILES, *BRIEFING_FILES):
         raise ValueError(f"not a player file: {name!r}")
     return (PLAYER_DIR / name).read_text(encoding="utf-8")
 
