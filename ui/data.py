@@ -12,7 +12,6 @@ from layers.load.catalog import Catalog, load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "geodata"
-DATA_DIR = Path(os.environ.get("CORRIDOR_DATA", DEFAULT_DATA_DIR))
 
 
 def data_dir() -> Path:

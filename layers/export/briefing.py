@@ -16,7 +16,7 @@ from layers.model.record import credit_line, record_line
 from layers.model.story import Story, chapter_sources, chapter_view, key_points
 from layers.model.view import View
 from layers.player.assets import player_file
-from layers.render.payload import payload, payload_key, to_json
+from layers.render.payload import payload, payload_key, player_view, to_json
 from layers.render.text import markdown_inline, paragraphs, source_name
 
 PANEL = ('<section id="brief" class="brief" aria-live="polite"></section>'
@@ -28,7 +28,7 @@ PANEL = ('<section id="brief" class="brief" aria-live="polite"></section>'
 def _chapter(catalog: Catalog, story: Story, index: int) -> dict:
     chapter = story.chapters[index]
     view = chapter_view(story, chapter)
-    data = payload(catalog, view)["view"]
+    data = player_view(view)
     sources = catalog.sources
     cited = [sid for sid in chapter_sources(chapter, catalog.events) if sid in sources.index]
     return {

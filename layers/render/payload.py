@@ -124,7 +124,8 @@ def _sources(catalog: Catalog, events: pd.DataFrame) -> tuple[dict[str, list], d
     return columns, {sid: i for i, sid in enumerate(cited)}
 
 
-def _view(view: View) -> dict[str, Any]:
+def player_view(view: View) -> dict[str, Any]:
+    """The view as the player takes it (date as a day number, window, camera, focus, selection)."""
     c = view.camera
     return {
         "date": day_number(view.date) if view.date else None,
@@ -190,7 +191,7 @@ def payload(catalog: Catalog, view: View) -> dict[str, Any]:
                   "dim": DIMMED_ALPHA, "label_kinds": list(LABEL_KIND_ORDER), "max_window_days": MAX_WINDOW_DAYS,
                   "url_pattern": schema.URL.pattern,
                   "basemap": BASEMAP, "attribution": credit_line(catalog.record_through)},
-        VIEW_KEY: _view(view),
+        VIEW_KEY: player_view(view),
     }
     if catalog.overlays:  # uploaded layers (this session only): the key stays absent without them
         data["overlays"] = _overlays(catalog)
