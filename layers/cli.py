@@ -1,4 +1,4 @@
-"""The command line: ``python -m layers validate [FOLDER]``, ``export``, ``bench``."""
+"""The command line: ``python -m layers validate [FOLDER]``, ``export``, ``bench``, ``palette``."""
 
 from __future__ import annotations
 
@@ -68,6 +68,23 @@ def bench(args: argparse.Namespace) -> int:
     from layers.bench.suite import main as run_bench
 
     return run_bench(args)
+
+
+def _no_args(parser: argparse.ArgumentParser) -> None:
+    del parser
+
+
+@command("palette", _no_args)
+def palette(args: argparse.Namespace) -> int:
+    """Print the palette's contrast and colour-blind distance tables (Markdown); 1 if a theme falls short."""
+    from layers.model.legibility import problems, report
+    from layers.model.style import THEMES
+
+    print(report())
+    failures = [p for theme in THEMES.values() for p in problems(theme)]
+    for failure in failures:
+        print(f"error: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

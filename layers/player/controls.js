@@ -229,11 +229,16 @@ function renderList() {
 
 function renderLegend() {
   const present = new Set(D.ev.cat);
-  els.legendCats.replaceChildren(...D.cats.filter((c, i) => present.has(i)).map((c) => {
+  const t = theme();
+  els.legendCats.replaceChildren(...D.cats.map((c, i) => [c, i]).filter(([, i]) => present.has(i)).map(([c, i]) => {
     const li = el('li');
     const sw = el('span', null, 'swatch');
-    sw.style.background = c.color;
-    li.append(sw, el('span', c.label));
+    sw.style.background = t.colors[i];
+    sw.style.borderColor = t.basemap.casing || t.colors[i];
+    const glyph = el('span', c.glyph || '', 'glyph');
+    glyph.setAttribute('aria-hidden', 'true');
+    glyph.style.borderColor = t.colors[i];
+    li.append(sw, glyph, el('span', c.label));
     return li;
   }));
   const r = D.style.routes;

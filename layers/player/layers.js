@@ -80,10 +80,68 @@ function pointData(ids) {
 }
 
 function makeContext(ids) {
+  const k = sizeScale();
   return new Layers.PathLayer({
     id: 'context', data: contextData(ids), getPath: (d) => d.xy, positionFormat: 'XY', getColor: (d) => d.color,
-    getWidth: (d) => d.width, widthUnits: 'pixels', widthMinPixels: 1, capRounded: true, _pathType: 'open',
+    getWidth: (d) => d.width * k, widthUnits: 'pixels', widthMinPixels: 1, capRounded: true, _pathType: 'open',
     pickable: true,
+  });
+}
+/** The dark casing under every way on the map (solid under dashes): what gives a colour its contrast against
+ * the pale land and sea (layers.model.legibility). None on a theme without a casing. */
+function makeCasing(ids) {
+  const casing = theme().basemap.casing;
+  if (!casing) return null;
+  const rgb = hexRgb(casing); const k = sizeScale(); const pad = 2 * D.style.casing_px;
+  const nc = D.cats.length;
+  const data = Array.from(ids, (gid) => {
+    const path = D.paths[Math.floor((gid >> 1) / nc)];
+    return {xy: path.xy, color: rgba(rgb, gid & 1 ? 255 : 255 * D.style.dim), width: routeStyle(path).width * k + pad};
+  });
+  return new Layers.PathLayer({
+    id: 'context-casing', data, getPath: (d) => d.xy, positionFormat: 'XY', getColor: (d) => d.color,
+    getWidth: (d) => d.width, widthUnits: 'pixels', capRounded: true, jointRounded: true, _pathType: 'open',
+  });
+}
+/** A point ``f`` of the way along a path, in lon/lat. */
+function alongPath(path, f) {
+  let k = 1; while (k < path.frac.length - 1 && path.frac[k] < f) k++;
+  const a = path.frac[k - 1]; const b = path.frac[k]; const u = b > a ? (f - a) / (b - a) : 0;
+  return [path.xy[2 * k - 2] + u * (path.xy[2 * k] - path.xy[2 * k - 2]),
+    path.xy[2 * k - 1] + u * (path.xy[2 * k + 1] - path.xy[2 * k - 1])];
+}
+/** The category letters (style.GLYPHS, the second channel beside colour) of what is in focus: near the middle
+ * of each way (categories sharing a way spread along it) and beside each event marker. */
+function makeGlyphs(contextIds, pointIds) {
+  const nc = D.cats.length; const k = sizeScale(); const items = [];
+  const byPath = new Map();
+  for (const gid of contextIds) {
+    if (!(gid & 1)) continue;
+    const b = gid >> 1; const p = Math.floor(b / nc);
+    if (!byPath.has(p)) byPath.set(p, []);
+    byPath.get(p).push(b % nc);
+  }
+  for (const [p, cats] of byPath) {
+    cats.sort((a, b) => a - b);
+    cats.forEach((cat, j) => {
+      const f = 0.5 + (j - (cats.length - 1) / 2) * 0.12;
+      items.push({position: alongPath(D.paths[p], f), cat, offset: [0, 0]});
+    });
+  }
+  for (const gid of pointIds) {
+    if (!(gid & 1)) continue;
+    const b = gid >> 1;
+    const r = 6 * k + 6;
+    items.push({position: D.places[Math.floor(b / nc)].position, cat: b % nc, offset: [-r, -r]});
+  }
+  const t = theme().basemap;
+  const halo = rgba(hexRgb(t.halo), 255 * D.style.halo_alpha);
+  return new Layers.TextLayer({
+    id: 'glyphs', data: items, getPosition: (d) => d.position, getText: (d) => D.cats[d.cat].glyph || '',
+    getSize: 12 * k, getColor: rgba(hexRgb(t.label), 255), getPixelOffset: (d) => d.offset,
+    fontFamily: 'system-ui, "Segoe UI", Roboto, Arial, sans-serif', fontWeight: 700, characterSet: 'auto',
+    background: true, getBackgroundColor: halo, backgroundPadding: [3, 1], getBorderWidth: 2,
+    getBorderColor: (d) => rgba(D.catRgb[d.cat], 255), getTextAnchor: 'middle', getAlignmentBaseline: 'center',
   });
 }
 /** The trips layers: one per TRIP_BUCKET_DAYS of trip starts, all made once (deck.gl computes their attributes
@@ -101,7 +159,7 @@ function makeTrips() {
     if (!data) return;
     layers.push(new Layers.TripsLayer({
       id: `trips-${k}`, data, getPath: (d) => d.xy, positionFormat: 'XY', getTimestamps: (d) => d.ts,
-      getColor: (d) => rgba(D.catRgb[d.cat], focusAlpha(d.ev, 255)), getWidth: state.presenter ? 6 : 4,
+      getColor: (d) => rgba(D.catRgb[d.cat], focusAlpha(d.ev, 255)), getWidth: 4 * sizeScale(),
       widthUnits: 'pixels', widthMinPixels: 2, capRounded: true, jointRounded: true, fadeTrail: true,
       trailLength: D.style.trail_days || 21, currentTime: state.t, _pathType: 'open', pickable: true,
       visible: tripsVisible(k, state.t), bucket: k, updateTriggers: {getColor: focusVersion},
@@ -116,11 +174,14 @@ function moveTrips(t) {
   });
 }
 function makePoints(ids) {
+  const t = theme().basemap;
+  const casingRgb = hexRgb(t.casing || t.halo);
   return new Layers.ScatterplotLayer({
     id: 'points', data: pointData(ids), getPosition: (d) => d.position,
-    getFillColor: (d) => rgba(D.catRgb[d.cat], d.focused ? 235 : 235 * D.style.dim), getLineColor: [255, 255, 255, 220],
-    stroked: true, lineWidthUnits: 'pixels', getLineWidth: 1, radiusUnits: 'pixels',
-    getRadius: state.presenter ? 9 : 6, pickable: true,
+    getFillColor: (d) => rgba(D.catRgb[d.cat], d.focused ? 255 : 255 * D.style.dim),
+    getLineColor: (d) => rgba(casingRgb, d.focused ? 255 : 255 * D.style.dim),
+    stroked: true, lineWidthUnits: 'pixels', getLineWidth: D.style.casing_px * sizeScale(), radiusUnits: 'pixels',
+    getRadius: 6 * sizeScale(), pickable: true,
   });
 }
 function makeSelection() {
@@ -144,7 +205,8 @@ function makeSelection() {
 }
 function makePlaces() {
   return new Layers.ScatterplotLayer({id: 'places', data: D.places, getPosition: (d) => d.position,
-    getFillColor: rgba(hexRgb(D.style.basemap.label), 230), radiusUnits: 'pixels', getRadius: 3, pickable: true});
+    getFillColor: rgba(hexRgb(theme().basemap.label), 230), radiusUnits: 'pixels', getRadius: 3 * sizeScale(),
+    pickable: true});
 }
 /** Labels of the capitals and of the places the events on the map now start, end or happen at. */
 function makeLabels(contextIds, pointIds) {
@@ -163,15 +225,15 @@ function makeLabels(contextIds, pointIds) {
   }
   labelIds = {context: contextIds, points: pointIds};
   const shown = declutter(D.places.filter((p) => on[p.i]), first);
-  const key = `${state.presenter}|${shown.map((p) => p.i).join(',')}`;
+  const key = `${state.presenter}|${opts.theme}|${shown.map((p) => p.i).join(',')}`;
   if (L.labels && L.labels.props.labelKey === key) return L.labels;
-  const label = hexRgb(D.style.basemap.label);
+  const t = theme().basemap;
   return new Layers.TextLayer({labelKey: key, id: 'labels', data: shown,
-    getPosition: (d) => d.position, getText: (d) => d.label, getSize: state.presenter ? 17 : 12,
-    getColor: rgba(label, 255), getTextAnchor: 'start', getAlignmentBaseline: 'center', getPixelOffset: [6, 0],
-    characterSet: 'auto',
+    getPosition: (d) => d.position, getText: (d) => d.label, getSize: labelSize(),
+    getColor: rgba(hexRgb(t.label), 255), getTextAnchor: 'start', getAlignmentBaseline: 'center',
+    getPixelOffset: [6 * sizeScale(), 0], characterSet: 'auto',
     fontFamily: 'system-ui, "Segoe UI", Roboto, Arial, sans-serif', background: true,
-    getBackgroundColor: [255, 255, 255, 170], backgroundPadding: [2, 0]});
+    getBackgroundColor: rgba(hexRgb(t.halo), 255 * D.style.halo_alpha), backgroundPadding: [2, 0]});
 }
 /** The labels that fit on screen without overlapping, the more important places first (those of the focus,
  * then by kind, then file order); a hidden label's place keeps its dot and its tooltip. All of them before the
@@ -179,7 +241,7 @@ function makeLabels(contextIds, pointIds) {
 function declutter(places, first) {
   const viewport = liveViewport();
   if (!viewport) return places;
-  const size = state.presenter ? 17 : 12;
+  const size = labelSize();
   // labels.js; the order of kinds is layers.model.style.LABEL_KIND_ORDER, through the payload
   const kept = Labels.declutter(places, first, D.style.label_kinds, (pos) => viewport.project(pos), size);
   stats.labels = {shown: kept.length, hidden: places.length - kept.length};
@@ -199,8 +261,11 @@ function relabelSoon() {
     if (labels !== L.labels) { L.labels = labels; push(); }
   }, LABEL_SETTLE_MS);
 }
+/** Place names' size in pixels: larger in presenter mode, to be read from the back of a room. */
+function labelSize() { return state.presenter ? 20 : 12; }
 function makeCountries() {
-  const b = D.style.basemap;
+  const b = theme().basemap;
+  els.map.style.background = b.water;
   return new Layers.GeoJsonLayer({
     id: 'countries', data: D.payload.countries, filled: true, stroked: true, getFillColor: rgba(hexRgb(b.land), 255),
     getLineColor: rgba(hexRgb(b.border), 255), lineWidthUnits: 'pixels', getLineWidth: 1, lineWidthMinPixels: 1,
@@ -219,12 +284,13 @@ function makeOverlay() {
 let focusVersion = 0;
 
 function buildAll() {
+  D.catRgb = theme().colors.map(hexRgb);
   if (baseDeck) baseDeck.setProps({layers: [makeCountries()]});
   L = {overlay: makeOverlay(), context: null, trips: makeTrips(), points: null};
   [L['selected-halo'], L['selected-path'], L['selected-point']] = makeSelection();
   L.places = makePlaces();
-  order = ['overlay', 'context', 'trips', 'points', 'selected-halo', 'selected-path', 'selected-point',
-    'places', 'labels'];
+  order = ['overlay', 'context-casing', 'context', 'trips', 'points', 'selected-halo', 'selected-path',
+    'selected-point', 'places', 'labels', 'glyphs'];
   rebuildVisible(true);
   relabelSoon();
 }
@@ -237,10 +303,16 @@ function rebuildVisible(force) {
   // presenter size): a new layer makes deck.gl recompute all its attributes, the costliest part of a frame.
   const contextIds = visibleGroups(D.flowBase, D.flowEv);
   const pointIds = visibleGroups(D.pointBase, D.pointEv);
-  const common = `${focusVersion}|${dashZoom}|${state.presenter}|`;
+  const common = `${focusVersion}|${dashZoom}|${state.presenter}|${opts.theme}|`;
   const keys = {context: common + contextIds.join(','), points: common + pointIds.join(',')};
-  if (!L.context || keys.context !== layerKeys.context) L.context = makeContext(contextIds);
+  if (!L.context || keys.context !== layerKeys.context) {
+    L.context = makeContext(contextIds);
+    L['context-casing'] = makeCasing(contextIds);
+  }
   if (!L.points || keys.points !== layerKeys.points) L.points = makePoints(pointIds);
+  if (!L.glyphs || keys.context !== layerKeys.context || keys.points !== layerKeys.points) {
+    L.glyphs = makeGlyphs(contextIds, pointIds);
+  }
   layerKeys = keys;
   L.labels = makeLabels(contextIds, pointIds);
   stats.rebuilds++;

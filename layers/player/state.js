@@ -52,6 +52,7 @@ let D = null;             // the prepared data
 let L = {};               // current layer instances by id
 let order = [];           // draw order of layer ids
 let opts = {show_controls: true, show_legend: true, show_details: false, show_list: false, presenter: false,
+  theme: 'standard', reduced_motion: null, description: null,
   report_keys: [], transition_ms: 1200, height: null};
 let lastArgs = null;
 let pendingArgs = null;
@@ -87,6 +88,13 @@ function hexRgb(hex) {
 }
 function rgba(rgb, alpha) { return [rgb[0], rgb[1], rgb[2], Math.round(alpha)]; }
 function focusAlpha(ev, alpha) { return focusSet && !focusSet[ev] ? alpha * D.style.dim : alpha; }
+/** The theme drawn now (opts.theme: standard, bright or dark; payload style.themes), its basemap and colours. */
+function theme() {
+  const themes = (D && D.style.themes) || {};
+  return themes[opts.theme] || themes.standard || {basemap: D.style.basemap, colors: D.cats.map((c) => c.color)};
+}
+/** Lines, markers and names are drawn this much larger in presenter mode. */
+function sizeScale() { return state.presenter ? 1.6 : 1; }
 
 /* ---------- Streamlit bridge (bridge.js) ---------- */
 const bridge = Bridge.makeBridge(window, document);

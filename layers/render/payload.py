@@ -21,7 +21,17 @@ from layers.load.derived import Key
 from layers.model import schema
 from layers.model.dates import EPOCH, day_number
 from layers.model.record import credit_line
-from layers.model.style import BASEMAP, CATEGORY_COLORS, DIMMED_ALPHA, LABEL_KIND_ORDER, place_label
+from layers.model.style import (
+    BASEMAP,
+    CASING_PX,
+    CATEGORY_COLORS,
+    DIMMED_ALPHA,
+    GLYPHS,
+    LABEL_HALO_ALPHA,
+    LABEL_KIND_ORDER,
+    THEMES,
+    place_label,
+)
 from layers.model.view import MAX_WINDOW_DAYS, View
 from layers.query.flows import MIN_TRIP_DAYS, flow_table, paths, point_table
 from layers.query.select import filter_mask
@@ -35,12 +45,13 @@ BASEMAP_DIGITS = 2
 """Decimals kept in the basemap (about 1 km: finer than its ~5 km display simplification)."""
 FRACTION_DIGITS = 4
 ROUTE_STYLE = {
-    "sourced": {"width": 2.5, "alpha": 150, "dashed": False, "label": "Route drawn from a sourced track"},
-    "schematic": {"width": 1.8, "alpha": 95, "dashed": True,
+    "sourced": {"width": 2.5, "alpha": 255, "dashed": False, "label": "Route drawn from a sourced track"},
+    "schematic": {"width": 2.0, "alpha": 255, "dashed": True,
                   "label": "Schematic route or great-circle arc (the way is not sourced)"},
 }
-"""How the player draws the faint full paths: a schematic way (a sketched route or a plain arc) is dashed and
-lighter than a sourced one. The static map draws the same distinction (dashed schematic lines)."""
+"""How the player draws the full paths (inside their dark casing, opaque so the colour keeps its contrast): a
+schematic way (a sketched route or a plain arc) is dashed and thinner than a sourced one. The static map draws the
+same distinction (dashed schematic lines)."""
 TRAIL_DAYS = 21
 """Length of a moving flow's fading trail, in days of the time axis."""
 VIEW_KEY = "view"
@@ -185,12 +196,16 @@ def payload(catalog: Catalog, view: View) -> dict[str, Any]:
         },
         "events": _events(events, cat_index, conf_index, source_index),
         "sources": source_cols,
-        "categories": [{"id": c, "label": schema.CATEGORIES[c], "color": CATEGORY_COLORS[c]} for c in category_ids],
+        "categories": [{"id": c, "label": schema.CATEGORIES[c], "color": CATEGORY_COLORS[c], "glyph": GLYPHS[c]}
+                       for c in category_ids],
         "confidence": [{"id": c, "label": schema.CONFIDENCE[c]} for c in confidence_ids],
         "style": {"routes": ROUTE_STYLE, "trail_days": TRAIL_DAYS, "min_trip_days": MIN_TRIP_DAYS,
                   "dim": DIMMED_ALPHA, "label_kinds": list(LABEL_KIND_ORDER), "max_window_days": MAX_WINDOW_DAYS,
                   "url_pattern": schema.URL.pattern,
-                  "basemap": BASEMAP, "attribution": credit_line(catalog.record_through)},
+                  "basemap": BASEMAP, "casing_px": CASING_PX, "halo_alpha": LABEL_HALO_ALPHA,
+                  "themes": {name: {"title": t.title, "basemap": t.basemap(),
+                                    "colors": [t.colors[c] for c in category_ids]} for name, t in THEMES.items()},
+                  "attribution": credit_line(catalog.record_through)},
         VIEW_KEY: player_view(view),
     }
     if catalog.overlays:  # uploaded layers (this session only): the key stays absent without them

@@ -33,7 +33,16 @@ from layers.load.catalog import Catalog
 from layers.load.derived import Key
 from layers.model import schema
 from layers.model.record import credit_line
-from layers.model.style import BASEMAP, CATEGORY_COLORS, DIMMED_ALPHA, label_order, place_label
+from layers.model.style import (
+    BASEMAP,
+    CASING_PX,
+    CATEGORY_COLORS,
+    DIMMED_ALPHA,
+    GLYPHS,
+    LABEL_HALO_ALPHA,
+    label_order,
+    place_label,
+)
 from layers.model.view import Camera, View
 from layers.query.flows import flow_table, paths, point_table
 from layers.query.select import focus_mask, select
@@ -191,7 +200,7 @@ class _Painter:
 
     def _layer(self, focused: bool, chosen: bool) -> tuple[int, float]:
         """Drawing order and opacity: dimmed under focused under the selected event."""
-        return (4, 0.95) if chosen else (3, 0.95) if focused else (2, DIMMED_ALPHA)
+        return (4, 1.0) if chosen else (3, 1.0) if focused else (2, DIMMED_ALPHA)
 
     def _flows(self) -> None:
         """Flows as their paths with an arrowhead at the destination; one line per path and category, wider
@@ -210,9 +219,15 @@ class _Painter:
             shapes = [lines[key] for key in layer["path"]]
             colors = [to_rgba(CATEGORY_COLORS.get(c, BASEMAP["label"]), alpha) for c in layer["category"]]
             styles = [(0, (4, 2.5)) if known[key].schematic else "solid" for key in layer["path"]]
+            casing = to_rgba(BASEMAP["casing"], alpha)
             if chosen:
-                self.ax.add_collection(LineCollection(shapes, colors="white", linewidths=[pt(w + 4) for w in widths],
+                self.ax.add_collection(LineCollection(shapes, colors="white",
+                                                      linewidths=[pt(w + 2 * CASING_PX + 4) for w in widths],
                                                       capstyle="round", zorder=z), autolim=False)
+            # the dark casing under every line: what holds 3:1 against the pale land and sea (style.PALETTE)
+            self.ax.add_collection(LineCollection(shapes, colors=casing, linewidths=[pt(w + 2 * CASING_PX)
+                                                                                      for w in widths],
+                                                  capstyle="butt", zorder=z), autolim=False)
             self.ax.add_collection(LineCollection(shapes, colors=colors, linewidths=[pt(w) for w in widths],
                                                   linestyles=styles, capstyle="butt", zorder=z), autolim=False)
             heads = [(_arrowhead(line, (16 + 2.5 * w) * mpp, (12 + 2.0 * w) * mpp, 4 * mpp), color)
@@ -220,8 +235,10 @@ class _Painter:
             heads = [(h, c) for h, c in heads if h is not None]
             if heads:
                 self.ax.add_collection(PolyCollection([h for h, _ in heads], facecolors=[c for _, c in heads],
-                                                      edgecolors=to_rgba("white", alpha), linewidths=pt(0.6),
+                                                      edgecolors=casing, linewidths=pt(CASING_PX),
                                                       zorder=z), autolim=False)
+            if alpha == 1.0 or focused or chosen:
+                self._flow_glyphs(layer, lines, z)
 
     def _points(self) -> None:
         """Events at one place as discs, larger for more events; the selected one ringed in black."""
@@ -239,8 +256,36 @@ class _Painter:
             self.ax.scatter(places.loc[layer["place"], "x"], places.loc[layer["place"], "y"],
                             s=(pt(1) * 2 * radius[order]) ** 2,
                             c=[to_rgba(CATEGORY_COLORS.get(c, "black"), alpha) for c in layer["category"]],
-                            edgecolors="black" if chosen else to_rgba("white", alpha),
-                            linewidths=pt(2.5 if chosen else 1.2), zorder=z + 1)
+                            edgecolors=to_rgba(BASEMAP["casing"], alpha), linewidths=pt(2.5 if chosen else CASING_PX),
+                            zorder=z + 1)
+            if focused or chosen:
+                for (_, row), r in zip(layer.iterrows(), radius[order], strict=True):
+                    self._glyph(row["category"], places.at[row["place"], "x"], places.at[row["place"], "y"],
+                                (-(r + 5), r + 5), z + 2)
+
+    def _glyph(self, category: str, x: float, y: float, offset_px: tuple[float, float], z: int) -> None:
+        """A category's letter (style.GLYPHS) on a halo: the second channel beside the colour."""
+        self.ax.annotate(GLYPHS[category], (x, y), xytext=(pt(offset_px[0]), pt(offset_px[1])),
+                         textcoords="offset points", fontsize=pt(13), fontweight="bold", color=BASEMAP["label"],
+                         ha="center", va="center", zorder=z, parse_math=False, annotation_clip=True,
+                         bbox={"boxstyle": "round,pad=0.18", "facecolor": BASEMAP["halo"],
+                               "alpha": LABEL_HALO_ALPHA, "edgecolor": CATEGORY_COLORS.get(category, "black"),
+                               "linewidth": pt(2)})
+
+    def _flow_glyphs(self, layer: pd.DataFrame, lines: dict[str, np.ndarray], z: int) -> None:
+        """The letters of a layer's flows near the middle of their paths; categories sharing a path are spread
+        along it so their letters do not sit on one another."""
+        for key, group in layer.groupby("path", sort=False):
+            line = lines[key]
+            seg = np.hypot(*np.diff(line, axis=0).T)
+            if seg.sum() <= 0:
+                continue
+            along = np.concatenate([[0.0], np.cumsum(seg)]) / seg.sum()
+            cats = sorted(set(group["category"]), key=list(schema.CATEGORIES).index)
+            for k, category in enumerate(cats):
+                f = 0.5 + (k - (len(cats) - 1) / 2) * 0.12
+                x, y = np.interp(f, along, line[:, 0]), np.interp(f, along, line[:, 1])
+                self._glyph(category, x, y, (0, 0), z + 1)
 
     def _places(self) -> None:
         """A dot for every place in the frame; names, no two overlapping, for the same places as the live map
@@ -285,8 +330,9 @@ class _Painter:
     def _legend(self) -> None:
         """The categories on the map, then only the line and marker kinds it uses."""
         shown = [c for c in schema.CATEGORIES if c in set(self.events["category"])]
-        handles = [Line2D([], [], color=CATEGORY_COLORS[c], linewidth=pt(5), label=schema.CATEGORIES[c])
-                   for c in shown]
+        cased = [patheffects.withStroke(linewidth=pt(5 + 2 * CASING_PX), foreground=BASEMAP["casing"])]
+        handles = [Line2D([], [], color=CATEGORY_COLORS[c], linewidth=pt(5), path_effects=cased,
+                          label=f"{GLYPHS[c]}  {schema.CATEGORIES[c]}") for c in shown]
         grey = BASEMAP["label"]
         flows = flow_table(self.events)
         schematic = {key: path.schematic for key, path in paths(self.catalog).items()}
@@ -298,7 +344,7 @@ class _Painter:
                                   label="Schematic route or arc"))
         if len(flows) < len(self.events):
             handles.append(Line2D([], [], color=grey, linestyle="none", marker="o", markersize=pt(12),
-                                  markeredgecolor="white", label="Event at a place"))
+                                  markeredgecolor=BASEMAP["casing"], label="Event at a place"))
         if self.view.focus and len(self.focused) < len(self.events):
             handles.append(Line2D([], [], color=grey, alpha=DIMMED_ALPHA, linewidth=pt(5),
                                   label="Not in focus (dimmed)"))
