@@ -87,7 +87,8 @@ def player(data: dict[str, str], *, key: str, height: int = 560, camera: Camera 
            date: Any = None, window: int | None = None, focus: Iterable[str] = (), selected: str | None = None,
            presenter: bool = False, show_controls: bool = True, show_legend: bool = True,
            show_details: bool = False, show_list: bool = False, report_keys: Sequence[str] = (),
-           transition_ms: int = 1200, speed: float | None = None, rev: int = 0, title: str = "") -> dict | None:
+           transition_ms: int = 1200, speed: float | None = None, rev: int = 0, title: str = "",
+           theme: str = "standard", reduced_motion: bool = False, description: Sequence[str] = ()) -> dict | None:
     """Draw the player and return the last thing the user did in it (or None).
 
     Args (each becomes a component arg; the browser acts on an arg only when it differs from the last render):
@@ -109,6 +110,10 @@ def player(data: dict[str, str], *, key: str, height: int = 560, camera: Camera 
       speed: initial playback speed (0.5, 1, 2, 4, 8).
       rev: change it to re-apply ``camera`` and ``date`` even when they equal the last ones (e.g. "replay").
       title: a title drawn over the map.
+      theme: ``standard``, or a room theme of presenter mode (``bright``, ``dark``): layers.model.style.THEMES.
+      reduced_motion: the camera jumps and flows appear whole (the player also follows the browser's setting).
+      description: sentences the map's text alternative adds to its counts and latest events (a chapter's
+        title and key points); announced when they change.
 
     Returns the browser's last message, a dict: ``id`` (unique per message: compare it with the last one you
     handled), ``kind`` (``click``, ``pause``, ``step``, ``seek``, ``mode``, ``camera`` or ``key``), ``date`` (day
@@ -122,7 +127,8 @@ def player(data: dict[str, str], *, key: str, height: int = 560, camera: Camera 
         window=int(window) if window else None, focus=list(focus), selected=selected, presenter=bool(presenter),
         show_controls=bool(show_controls), show_legend=bool(show_legend), show_details=bool(show_details),
         show_list=bool(show_list), report_keys=list(report_keys), transition_ms=int(transition_ms), speed=speed,
-        rev=int(rev), title=title, key=key, default=None,
+        rev=int(rev), title=title, theme=theme, reduced_motion=bool(reduced_motion),
+        description=[str(x) for x in description], key=key, default=None,
     )
 
 

@@ -41,7 +41,12 @@ footer { display: none !important; }
 }
 .st-key-story-overlay h1 { font-size: clamp(1.8rem, 3vw, 3.4rem); line-height: 1.12; padding: 0 0 0.4rem 0; }
 .st-key-story-overlay p, .st-key-story-overlay li { font-size: clamp(1.05rem, 1.5vw, 1.7rem); line-height: 1.35; }
-.st-key-story-overlay [data-testid="stCaptionContainer"] p { font-size: clamp(0.85rem, 0.95vw, 1.1rem); }
+.st-key-story-overlay [data-testid="stCaptionContainer"] p { font-size: clamp(1rem, 1.1vw, 1.3rem); }
+.st-key-story-overlay .legend-item { display: flex; align-items: center; gap: 0.5rem; margin: 0.2rem 0;
+  font-size: clamp(1rem, 1.1vw, 1.3rem); }
+.st-key-story-overlay .legend-swatch { width: 1.6rem; height: 0.7rem; border: 0.2rem solid; flex: none; }
+.st-key-story-overlay .legend-glyph { min-width: 1.6rem; text-align: center; font-weight: 700; border: 0.15rem solid;
+  border-radius: 0.25rem; background: #ffffff; color: #111111; flex: none; }
 .st-key-story-controls {
   position: fixed; left: 2.2vw; bottom: 2.5vh; z-index: 11; width: auto; padding: 0.4rem 0.6rem;
   border-radius: 0.6rem; background: rgba(255, 255, 255, 0.97);
@@ -71,10 +76,46 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSideb
 """
 
 
+ROOM_PARAM = "room"
+ROOMS = {"standard": "Standard", "bright": "Bright room", "dark": "Dark room"}
+"""Presenter mode's themes (layers.model.style.THEMES): the map and the chapter panel change together."""
+STILL_PARAM = "still"
+"""``still=1`` in a presenter URL: reduced motion (the camera jumps, flows appear whole)."""
+
+ROOM_CSS = {
+    "bright": """<style>
+.st-key-story-overlay, .st-key-story-controls { background: #ffffff !important; color: #000000; }
+.st-key-story-overlay h1, .st-key-story-overlay p, .st-key-story-overlay li { color: #000000 !important; }
+.st-key-story-overlay a { color: #0b3d91 !important; }
+</style>""",
+    "dark": """<style>
+[data-testid="stApp"], [data-testid="stAppViewContainer"] { background: #131c26 !important; }
+.st-key-story-overlay, .st-key-story-controls, .st-key-story-exit { background: #121417 !important;
+  color: #f4f4f2; }
+.st-key-story-overlay h1, .st-key-story-overlay p, .st-key-story-overlay li, .st-key-story-overlay span,
+.st-key-story-controls p, .st-key-story-overlay [data-testid="stCaptionContainer"] p { color: #f4f4f2 !important; }
+.st-key-story-overlay a { color: #9cc7ff !important; }
+.st-key-story-overlay .legend-glyph { background: #000000; color: #f4f4f2; }
+</style>""",
+}
+"""The room themes' colours for the chapter panel (the map takes its own from the theme)."""
+
+
+def room() -> str:
+    """The room theme the URL asks for (``standard`` when none or an unknown one)."""
+    value = st.query_params.get(ROOM_PARAM, "standard")
+    return value if value in ROOMS else "standard"
+
+
+def still() -> bool:
+    """True when the URL asks for reduced motion."""
+    return st.query_params.get(STILL_PARAM) == "1"
+
+
 def style(mode: str) -> None:
-    """Inject the fixed stylesheet of a mode: 'present', 'notes' or 'read'."""
+    """Inject the fixed stylesheet of a mode: 'present', 'notes' or 'read' (and, presenting, the room's)."""
     css = {"present": PRESENTER_CSS, "notes": NOTES_CSS}.get(mode, READING_CSS)
-    st.html(css)
+    st.html(css + (ROOM_CSS.get(room(), "") if mode == "present" else ""))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ moving between chapters sends only the camera, date, window and focus.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from layers.load.catalog import Catalog
@@ -18,11 +19,14 @@ NEXT_KEYS = {"PageDown", "ArrowRight"}
 
 
 def show_map(catalog: Catalog, view: View, *, key: str, height: int, presenter: bool = False,
-             controls: bool = True, legend: bool = True, chapter_keys: bool = False) -> dict[str, Any] | None:
-    """Draw ``view`` (camera, date, window, focus, selection) in the player; return its last message."""
+             controls: bool = True, legend: bool = True, chapter_keys: bool = False, theme: str = "standard",
+             reduced_motion: bool = False, description: Sequence[str] = ()) -> dict[str, Any] | None:
+    """Draw ``view`` (camera, date, window, focus, selection) in the player; return its last message.
+    ``description``: the chapter's title and key points, for the map's text alternative."""
     args = {**view_args(view), "title": ""}
     return player(player_data(catalog, view), key=key, height=height, presenter=presenter, show_controls=controls,
-                  show_legend=legend, report_keys=CHAPTER_KEYS if chapter_keys else (), **args)
+                  show_legend=legend, report_keys=CHAPTER_KEYS if chapter_keys else (), theme=theme,
+                  reduced_motion=reduced_motion, description=description, **args)
 
 
 def chapter_step(message: dict[str, Any] | None, handled: set[str]) -> int:

@@ -3,15 +3,19 @@ speaker notes. Chapter text is the author's Markdown (never HTML); event and sou
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
 from layers.load.catalog import Catalog
+from layers.model import schema
 from layers.model.story import Chapter, Story, chapter_sources, chapter_view, key_points, set_aside
+from layers.model.style import GLYPHS, THEMES
 from layers.model.view import View
 from layers.query.select import focus_mask, select
 from ui.citations import CONFIDENCE_LABELS, event_heading, md, source_links
-from ui.presenter import moved
+from ui.presenter import ROOM_PARAM, ROOMS, moved, room, still
 from ui.story_map import chapter_step, show_map
 
 READING_MAP_HEIGHT = 560
@@ -83,7 +87,8 @@ def reading(catalog: Catalog, story: Story, index: int) -> None:
         st.caption(md(story.summary))
     left, right = st.columns([3, 2], gap="medium")
     with left, st.container(key="story-map"):
-        show_map(catalog, view, key=PLAYER_KEY, height=READING_MAP_HEIGHT, chapter_keys=True)
+        show_map(catalog, view, key=PLAYER_KEY, height=READING_MAP_HEIGHT, chapter_keys=True,
+                 description=map_description(chapter, index, len(story.chapters)))
     with right:
         st.progress((index + 1) / len(story.chapters), text=f"Chapter {index + 1} of {len(story.chapters)}")
         st.header(md(chapter.title), anchor=False)
@@ -124,22 +129,51 @@ def refused_list(catalog: Catalog, story: Story) -> None:
 def presenting(catalog: Catalog, story: Story, index: int, token: str) -> None:
     """The full-screen layout: the map behind a panel with the chapter title and its key points."""
     chapter = story.chapters[index]
+    view = chapter_view(story, chapter)
     with st.container(key="story-map"):
-        show_map(catalog, chapter_view(story, chapter), key=PLAYER_KEY, height=PRESENTER_MAP_HEIGHT,
-                 presenter=True, controls=False, chapter_keys=True)
+        show_map(catalog, view, key=PLAYER_KEY, height=PRESENTER_MAP_HEIGHT, presenter=True, controls=False,
+                 legend=False, chapter_keys=True, theme=room(), reduced_motion=still(),
+                 description=map_description(chapter, index, len(story.chapters)))
     with st.container(key="story-overlay"):
         st.caption(f"{index + 1} / {len(story.chapters)} · {md(chapter.date_label)}")
         st.markdown("# " + md(chapter.title))
         st.markdown("\n".join(f"- {point}" for point in key_points(chapter)))
+        panel_legend(chapter_events(catalog, view), room())
         links = source_links(catalog, chapter_sources(chapter, catalog.events))
         more = f" and {len(links) - MAX_OVERLAY_SOURCES} more" if len(links) > MAX_OVERLAY_SOURCES else ""
         st.caption("Sources: " + " · ".join(links[:MAX_OVERLAY_SOURCES]) + more)
     navigation(story, index, token)
     controls = st.container(key="story-exit", horizontal=True)
+    controls.segmented_control("Room", list(ROOMS), format_func=ROOMS.get, default=room(), key="story-room",
+                               label_visibility="collapsed", on_change=_set_room,
+                               help="Bright room: a whiter map and darker lines; dark room: a dark map")
     controls.link_button("Speaker notes", url=_notes_url(story, chapter, token), icon=":material/speaker_notes:",
                          help="Opens the notes in a new window; it follows this one")
     controls.page_link(PAGE, label="Exit", icon=":material/close:",
                        query_params={"story": story.name, "chapter": chapter.id})
+
+
+def _set_room() -> None:
+    st.query_params[ROOM_PARAM] = st.session_state.get("story-room") or "standard"
+
+
+def map_description(chapter: Chapter, index: int, count: int) -> list[str]:
+    """The chapter as the map's text alternative adds it: its number, title and key points."""
+    return [f"Chapter {index + 1} of {count}: {chapter.title}.", *key_points(chapter)]
+
+
+def panel_legend(events: pd.DataFrame, theme: str) -> None:
+    """The categories of the chapter's events, in the panel (in presenter mode the legend covers no flow)."""
+    shown = [c for c in schema.CATEGORIES if c in set(events["category"])]
+    if not shown:
+        return
+    t = THEMES[theme]
+    rows = "".join(
+        f'<div class="legend-item"><span class="legend-swatch" style="background:{t.colors[c]};'
+        f'border-color:{t.casing or t.colors[c]}"></span><span class="legend-glyph" aria-hidden="true" '
+        f'style="border-color:{t.colors[c]}">{GLYPHS[c]}</span><span>{html.escape(schema.CATEGORIES[c])}</span>'
+        "</div>" for c in shown)
+    st.html(f'<div class="panel-legend">{rows}</div>')
 
 
 def notes(catalog: Catalog, story: Story, index: int, token: str) -> None:

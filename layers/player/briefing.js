@@ -50,7 +50,7 @@ const briefing = (() => {
         });
         panel.append(ul, sources);
       }
-      applyView(Object.assign({}, c.view, {selected: null}), {});
+      applyView(Object.assign({}, c.view, {selected: null, description: [`Chapter ${c.number}: ${c.title}.`, ...c.points]}), {});
     }
     panel.append(el('p', `${B.record}. ${B.attribution}`, 'brief-record'));
     if (notesWindow && !notesWindow.closed) notesWindow.postMessage({corridorChapter: index}, '*');

@@ -35,8 +35,14 @@ function frame(now) {
   lastFrameTs = now;
   const start = performance.now();
   const end = D.range[1];
-  const t = Math.min(end, state.t + (dt / 1000) * DAYS_PER_SECOND * state.speed);
-  setTime(t, true);
+  let t = state.t;
+  if (reducedMotion()) {  // a week at a time, and only when it is due: flows appear whole, nothing travels
+    reducedDue += dt * state.speed;
+    if (reducedDue >= REDUCED_STEP_MS) { reducedDue = 0; t = Math.min(end, state.t + REDUCED_STEP_DAYS); setTime(t, false); }
+  } else {
+    t = Math.min(end, state.t + (dt / 1000) * DAYS_PER_SECOND * state.speed);
+    setTime(t, true);
+  }
   const ms = performance.now() - start;
   stats.frames++;
   stats.frameMsTotal += ms;
@@ -100,6 +106,7 @@ function pause(reason) {
   rebuildVisible(true);
   push();
   renderList();
+  describe();
   if (reason) send(reason === 'end' ? 'pause' : reason);
 }
 function stepBy(direction) {
@@ -117,6 +124,7 @@ function stepBy(direction) {
   }
   setTime(day, false);
   renderList();
+  describe();
   send('step');
 }
 function setMode(windowDays, report) {
@@ -129,7 +137,38 @@ function setMode(windowDays, report) {
   els.windowDays.disabled = !state.window;
   state.date = '';
   if (D) { setTime(state.t, false); rebuildVisible(true); push(); }
+  if (D) describe();
   if (report) send('mode');
+}
+/** The reduced-motion toggle changed: stop or restart the travelling trips. */
+function motionChanged() {
+  if (!D || !L.trips) return;
+  reducedDue = 0;
+  L.trips = moveTrips(state.t);
+  push();
+}
+
+/* ---------- the map's text alternative ---------- */
+/** What the map shows at the shown date, in words: counts by category, the latest events and, in a story, the
+ * chapter's key points. Set (and so announced, aria-live) when playback pauses, a step is taken, the date is
+ * sought, the mode or the chapter changes: never per animation frame. */
+function describe() {
+  if (!D || !els.description) return;
+  const counts = new Array(D.cats.length).fill(0);
+  const shown = [];
+  for (let i = 0; i < D.n; i++) if (D.shown[i]) { counts[D.ev.cat[i]]++; shown.push(i); }
+  shown.sort((a, b) => D.evT0[b] - D.evT0[a]);
+  const parts = [`Map at ${els.date.textContent || dayLabel(state.day)}: ${shown.length} event${shown.length === 1 ? '' : 's'} shown`];
+  const byCat = D.cats.map((c, i) => [c.label, counts[i]]).filter(([, n]) => n).map(([label, n]) => `${n} ${label}`);
+  if (byCat.length) parts[0] += ` (${byCat.join('; ')})`;
+  parts[0] += '.';
+  if (shown.length) {
+    parts.push(`Latest: ${shown.slice(0, LATEST_DESCRIBED).map((i) => `${D.ev.date[i]}, ${D.ev.title[i]}`).join('; ')}.`);
+  }
+  const extra = Array.isArray(opts.description) ? opts.description.filter((x) => typeof x === 'string') : [];
+  if (extra.length) parts.push(extra.join(' '));
+  const text = parts.join(' ');
+  if (els.description.textContent !== text) els.description.textContent = text;
 }
 
 /* ---------- selection, focus, details ---------- */
@@ -273,7 +312,13 @@ function wireControls() {
     if (state.playing) pause(null);
     setTime(+els.time.value, false);
   });
-  els.time.addEventListener('change', () => { if (D) { renderList(); send('seek'); } });
+  els.time.addEventListener('change', () => { if (D) { renderList(); describe(); send('seek'); } });
+  if (els.reduceMotion) {
+    const query = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
+    els.reduceMotion.checked = !!(query && query.matches);
+    if (query && query.addEventListener) query.addEventListener('change', () => { els.reduceMotion.checked = query.matches; motionChanged(); });
+    els.reduceMotion.addEventListener('change', motionChanged);
+  }
   for (const r of document.querySelectorAll('input[name="mode"]')) {
     r.addEventListener('change', () => setMode(r.value === 'window' ? state.windowDays : null, true));
   }

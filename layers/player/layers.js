@@ -162,14 +162,15 @@ function makeTrips() {
       getColor: (d) => rgba(D.catRgb[d.cat], focusAlpha(d.ev, 255)), getWidth: 4 * sizeScale(),
       widthUnits: 'pixels', widthMinPixels: 2, capRounded: true, jointRounded: true, fadeTrail: true,
       trailLength: D.style.trail_days || 21, currentTime: state.t, _pathType: 'open', pickable: true,
-      visible: tripsVisible(k, state.t), bucket: k, updateTriggers: {getColor: focusVersion},
+      visible: !reducedMotion() && tripsVisible(k, state.t), bucket: k, updateTriggers: {getColor: focusVersion},
     }));
   });
   return layers;
 }
 function moveTrips(t) {
+  const still = reducedMotion();
   return L.trips.map((layer) => {
-    const visible = tripsVisible(layer.props.bucket, t);
+    const visible = !still && tripsVisible(layer.props.bucket, t);
     return visible || layer.props.visible ? layer.clone({currentTime: t, visible}) : layer;
   });
 }
@@ -385,7 +386,7 @@ function flyTo(camera, ms) {
   if (![target.longitude, target.latitude, target.zoom].every(Number.isFinite)) return;
   state.camera = target;
   reportedCamera = roundCamera(target);
-  if (ms > 0 && FlyTo) {
+  if (ms > 0 && FlyTo && !reducedMotion()) {
     flying = true;
     liveDeck.setProps({initialViewState: Object.assign({}, target, {transitionDuration: ms,
       transitionInterpolator: new FlyTo(), onTransitionEnd: () => { flying = false; relabelSoon(); }})});
@@ -470,6 +471,12 @@ function project(lon, lat) {
   const [x, y] = vp.project([lon, lat]);
   const r = els.map.getBoundingClientRect();
   return [r.left + x, r.top + y];
+}
+/** What deck.gl draws now: the live map's camera, and how many trips are travelling on it. */
+function drawn() {
+  const vp = liveViewport();
+  const trips = (L.trips || []).reduce((n, layer) => n + (layer.props.visible ? layer.props.data.length : 0), 0);
+  return {camera: vp ? {longitude: vp.longitude, latitude: vp.latitude, zoom: vp.zoom} : null, trips};
 }
 /** Screen point ``frac`` of the way along an event's path (a flow), or at its place (a point event). */
 function pathPoint(eventId, frac) {

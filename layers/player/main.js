@@ -35,6 +35,7 @@ function useData(payload, key) {
   setTime(state.t, false);
   select(D.evIndex.has(state.selected) ? D.evIndex.get(state.selected) : -1, false);
   renderList();
+  describe();
   if (wasPlaying) play();
   state.ready = true;
   stats.readyMs = performance.now();
@@ -47,6 +48,8 @@ function applyOptions(o) {
   opts = Object.assign(opts, o);
   state.presenter = !!opts.presenter;
   els.root.classList.toggle('presenter', state.presenter);
+  els.root.dataset.theme = opts.theme in ((D && D.style.themes) || {standard: 1, bright: 1, dark: 1}) ? opts.theme : 'standard';
+  if ('reduced_motion' in o && opts.reduced_motion === true && els.reduceMotion) els.reduceMotion.checked = true;
   els.controls.hidden = !opts.show_controls;
   els.legend.hidden = !opts.show_legend;
   if (opts.height) els.map.style.height = `${Math.max(200, Math.min(4000, +opts.height))}px`;
@@ -69,10 +72,16 @@ function applyView(a, prev) {
     const w = Number.isFinite(+a.window) && +a.window > 0 ? Math.round(+a.window) : null;
     if (w !== state.window) setMode(w, false);
   }
-  if (first || forced || !same(a.focus, prev.focus)) setFocus(a.focus || []);
+  let moved = first || forced;
+  if (first || forced || !same(a.description, prev.description)) {
+    opts.description = Array.isArray(a.description) ? a.description : null;
+    moved = true;
+  }
+  if (first || forced || !same(a.focus, prev.focus)) { setFocus(a.focus || []); moved = true; }
   if ((first || forced || !same(a.date, prev.date)) && a.date !== undefined) {
     const day = a.date === null ? D.range[1] : +a.date;
     if (Number.isFinite(day) && Math.floor(state.t) !== day) { pause(null); setTime(day, false); renderList(); }
+    moved = true;
   }
   if ((first || forced || !same(a.camera, prev.camera)) && a.camera) {
     if (!closeCamera(a.camera, state.camera)) flyTo(a.camera, first ? 0 : +(a.transition_ms ?? opts.transition_ms));
@@ -86,10 +95,11 @@ function applyView(a, prev) {
     state.speed = +a.speed || 1;
     els.speed.value = String(state.speed);
   }
+  if (moved) describe();  // the chapter or the date changed: say what the map shows now
 }
 
 const OPTION_KEYS = ['show_controls', 'show_legend', 'show_details', 'show_list', 'presenter', 'report_keys',
-  'transition_ms', 'height', 'title'];
+  'transition_ms', 'height', 'title', 'theme', 'reduced_motion'];
 let loading = null;
 
 function onRender(args) {
@@ -153,6 +163,6 @@ function start() {
   reportHeight();
 }
 
-Object.assign(api.forTests, {project, pathPoint});
+Object.assign(api.forTests, {project, pathPoint, drawn});
 Object.assign(api.forBenchmarks, {replay});
 start();

@@ -19,6 +19,9 @@ const CAMERA_REPORT_MS = 1200;      // a paused map reports its camera this long
 const DASH_PX = 14;                 // period of a schematic dash, in screen pixels at the zoom of the build
 const MAX_DASHED_GROUPS = 400;      // beyond this many ways on the map, schematic ones are only lighter, not dashed
 const KEY_RE = /^[0-9a-f]{8,64}$/;
+const REDUCED_STEP_DAYS = 7;        // with reduced motion, playback moves the date a week at a time...
+const REDUCED_STEP_MS = 600;        // ...this often at 1x (flows appear whole, nothing travels)
+const LATEST_DESCRIBED = 3;         // the map's text alternative names this many of the latest events
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -28,7 +31,8 @@ const els = {
   detailsTitle: $('details-title'), detailsBody: $('details-body'), detailsClose: $('details-close'),
   attribution: $('attribution'), controls: $('controls'), play: $('play'), stepUnit: $('step-unit'),
   back: $('step-back'), forward: $('step-forward'), speed: $('speed'), date: $('date'), time: $('time'),
-  windowDays: $('window'), listWrap: $('list-wrap'), list: $('event-list'),
+  windowDays: $('window'), listWrap: $('list-wrap'), list: $('event-list'), reduceMotion: $('reduce-motion'),
+  description: $('map-description'),
 };
 
 const state = {
@@ -59,6 +63,7 @@ let pendingArgs = null;
 let focusSet = null;      // Uint8Array over events, or null when nothing is focused
 let selectedEv = -1;
 let signature = '';
+let reducedDue = 0;       // ms of reduced-motion playback since the last step
 let layerKeys = {};       // what the context and points layers were last made from (see rebuildVisible)
 let lastRebuild = 0;
 let rebuildDirty = false;
@@ -92,6 +97,12 @@ function focusAlpha(ev, alpha) { return focusSet && !focusSet[ev] ? alpha * D.st
 function theme() {
   const themes = (D && D.style.themes) || {};
   return themes[opts.theme] || themes.standard || {basemap: D.style.basemap, colors: D.cats.map((c) => c.color)};
+}
+/** True when the camera should jump and flows appear whole: the reader asked (the toggle, which starts from the
+ * browser's prefers-reduced-motion setting), or the page did (opts.reduced_motion). */
+function reducedMotion() {
+  if (opts.reduced_motion === true) return true;
+  return !!(els.reduceMotion && els.reduceMotion.checked);
 }
 /** Lines, markers and names are drawn this much larger in presenter mode. */
 function sizeScale() { return state.presenter ? 1.6 : 1; }
