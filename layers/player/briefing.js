@@ -30,7 +30,7 @@ const briefing = (() => {
     panel.replaceChildren();
     if (!c) {
       panel.append(el('h1', B.title), el('p', B.summary), el('p', `${B.chapters.length} chapters. ${B.record}.`),
-        el('p', 'Press → or PageDown to begin; N for speaker notes; R for the reading layout; / to search the record.',
+        el('p', 'Press → or PageDown to begin; N for speaker notes; R for the reading layout; T for a bright or dark room; / to search the record.',
           'brief-hint'));
     } else {
       panel.append(el('p', `${c.number} / ${B.chapters.length} · ${c.date}`, 'brief-count'), el('h1', c.title));
@@ -121,6 +121,13 @@ const briefing = (() => {
       reading = !reading;
       document.body.classList.toggle('brief-reading', reading);
       show(index);
+      return;
+    }
+    if ((k === 't' || k === 'T') && !notesMode) {  // the room: standard, bright room, dark room
+      const names = Object.keys(D.style.themes || {standard: 1});
+      const next = names[(names.indexOf(opts.theme) + 1) % names.length];
+      document.body.dataset.room = next;
+      applyOptions({theme: next});
       return;
     }
     if (/^[0-9]$/.test(k)) { typed += k; return; }

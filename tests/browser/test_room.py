@@ -122,7 +122,7 @@ def test_dark_room_draws_a_dark_map_and_the_panel_legend(app_server: AppServer, 
     page.goto(f"{app_server.url}/story?story=russia-dprk&chapter={STORY.chapters[index].id}&present=1&room=dark")
     frame = player_frame(page, WAIT_MS)
     dark = THEMES["dark"]
-    frame.wait_for_function(f"document.getElementById('player').dataset.theme === 'dark'", timeout=WAIT_MS)
+    frame.wait_for_function("document.getElementById('player').dataset.theme === 'dark'", timeout=WAIT_MS)
     animation_frames(frame, 5)
     shares = map_pixels(frame, {"land": dark.land, "water": dark.water,
                                 "standard land": THEMES["standard"].land})
@@ -158,3 +158,26 @@ def test_reduced_motion_in_an_export_shows_no_travelling_trips(browser: Browser,
         context.close()
     assert seen["reduce"] == (0, True), seen
     assert seen["no-preference"][0] > 0 and not seen["no-preference"][1], seen
+
+
+def test_the_briefing_switches_rooms_with_t(browser: Browser, tmp_path: Path) -> None:
+    out = tmp_path / "brief.html"
+    done = subprocess.run([sys.executable, "-m", "layers", "export", "html", "--story", "russia-dprk", "--out",
+                           str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(out.as_uri())
+    page.wait_for_function("window.__corridor && window.__corridor.state.ready", timeout=WAIT_MS)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"document.body.dataset.chapter === {STORY.chapters[0].id!r}")
+    rooms = []
+    for _ in range(3):
+        page.keyboard.press("t")
+        rooms.append(page.evaluate("""[document.body.dataset.room, document.getElementById('player').dataset.theme,
+          document.getElementById('map').style.background]"""))
+    rgb = {name: "rgb({}, {}, {})".format(*(int(t.water[i:i + 2], 16) for i in (1, 3, 5)))
+           for name, t in THEMES.items()}
+    assert rooms == [["bright", "bright", rgb["bright"]], ["dark", "dark", rgb["dark"]],
+                     ["standard", "standard", rgb["standard"]]]
+    context.close()
