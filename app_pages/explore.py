@@ -31,7 +31,7 @@ st.title("Russia–DPRK military cooperation since 2022")
 view = filter_controls(cat, view)
 sync_url(view)
 
-player(player_data(cat, view), key=PLAYER_KEY, height=560, **view_args(view))
+player(player_data(cat, view), key=PLAYER_KEY, height=560, **view_args(view, cat))
 
 left, right = st.columns([2, 3], gap="large")
 with left:

@@ -27,6 +27,7 @@ from layers.load.derived import Key
 from layers.model.dates import day_number
 from layers.model.view import Camera, View
 from layers.player.assets import install_player
+from layers.render.framing import view_camera
 from layers.render.payload import VIEW_KEY, payload, payload_key, to_json
 
 SERVED_DIR = install_player()
@@ -126,8 +127,10 @@ def player(data: dict[str, str], *, key: str, height: int = 560, camera: Camera 
     )
 
 
-def view_args(view: View) -> dict[str, Any]:
-    """The player args that come from a View (camera, date, window, focus, selected, title)."""
-    return {"camera": view.camera, "date": view.date, "window": view.window_days, "focus": view.focus,
+def view_args(view: View, catalog: Catalog | None = None) -> dict[str, Any]:
+    """The player args that come from a View (camera, date, window, focus, selected, title). A view without a
+    camera is framed on what it shows when ``catalog`` is given (``layers.render.framing``)."""
+    camera = view_camera(catalog, view) if catalog is not None else view.camera
+    return {"camera": camera, "date": view.date, "window": view.window_days, "focus": view.focus,
             "selected": view.selected, "title": view.title}
 

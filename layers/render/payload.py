@@ -22,9 +22,10 @@ from layers.model import schema
 from layers.model.dates import EPOCH, day_number
 from layers.model.record import credit_line
 from layers.model.style import BASEMAP, CATEGORY_COLORS, DIMMED_ALPHA, LABEL_KIND_ORDER, place_label
-from layers.model.view import MAX_WINDOW_DAYS, View
+from layers.model.view import MAX_WINDOW_DAYS, Camera, View
 from layers.query.flows import MIN_TRIP_DAYS, flow_table, paths, point_table
 from layers.query.select import filter_mask
+from layers.render.framing import view_camera
 from layers.render.mapspec import display_countries
 from layers.render.text import source_name
 
@@ -125,8 +126,9 @@ def _sources(catalog: Catalog, events: pd.DataFrame) -> tuple[dict[str, list], d
 
 
 def player_view(view: View) -> dict[str, Any]:
-    """The view as the player takes it (date as a day number, window, camera, focus, selection)."""
-    c = view.camera
+    """The view as the player takes it (date as a day number, window, camera, focus, selection); a view without
+    a camera gets deck.gl's old default here (:func:`payload` frames it first)."""
+    c = view.camera or Camera()
     return {
         "date": day_number(view.date) if view.date else None,
         "window": view.window_days,
@@ -150,7 +152,8 @@ def _overlays(catalog: Catalog) -> dict:
 
 
 def payload(catalog: Catalog, view: View) -> dict[str, Any]:
-    """Everything the player draws for ``view``'s filters; the view's time, camera and focus go in ``view``."""
+    """Everything the player draws for ``view``'s filters; the view's time, camera and focus go in ``view`` (a view
+    without a camera is framed on what it shows, ``layers.render.framing``)."""
     events = catalog.events[filter_mask(catalog, view)]
     category_ids = list(schema.CATEGORIES)
     confidence_ids = list(schema.CONFIDENCE)
@@ -191,7 +194,7 @@ def payload(catalog: Catalog, view: View) -> dict[str, Any]:
                   "dim": DIMMED_ALPHA, "label_kinds": list(LABEL_KIND_ORDER), "max_window_days": MAX_WINDOW_DAYS,
                   "url_pattern": schema.URL.pattern,
                   "basemap": BASEMAP, "attribution": credit_line(catalog.record_through)},
-        VIEW_KEY: player_view(view),
+        VIEW_KEY: player_view(view.with_(camera=view_camera(catalog, view))),
     }
     if catalog.overlays:  # uploaded layers (this session only): the key stays absent without them
         data["overlays"] = _overlays(catalog)
