@@ -67,7 +67,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from layers.model.basemap import CLOSEUP_BOXES  # noqa: E402  (the boxes the maps draw the close-ups in)
+from layers.model.basemap import CLOSEUP_BOXES
 
 PACKAGE = "world-atlas@2.0.2"
 TARBALL_MEMBER = "package/countries-50m.json"
