@@ -591,7 +591,9 @@ def map_layout(catalog: Catalog, view: View, *, width: int = 1920, height: int =
     with _LOCK, matplotlib.rc_context({"font.family": "DejaVu Sans"}):
         painter = _Painter(catalog, view, width, height, for_slide)
         fig = painter.draw()
-        renderer = FigureCanvasAgg(fig).get_renderer()
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()  # lays out the legend and header boxes, so their texts' places are final
+        renderer = canvas.get_renderer()
         texts = []
         for kind, size, artist in painter.texts:
             if isinstance(artist, TextArea):
