@@ -28,7 +28,7 @@ from layers.model.dates import day_number
 from layers.model.view import Camera, View
 from layers.player.assets import install_player
 from layers.render.framing import view_camera
-from layers.render.payload import VIEW_KEY, payload, payload_key, to_json
+from layers.render.payload import VIEW_KEY, payload, payload_key, to_json, wants_closeup
 
 SERVED_DIR = install_player()
 """The folder Streamlit serves the player from: ``<state>/player`` (``layers.player.assets``), never the package."""
@@ -67,13 +67,15 @@ PLAYER_REFS: Key[dict[tuple, dict[str, str]]] = Key("player_refs")
 """Published payload references of a catalog, by filters (a session's filters map to one data file)."""
 
 
-def player_data(catalog: Catalog, view: View) -> dict[str, str]:
-    """The published reference of ``view``'s data, built once per catalog and set of filters."""
+def player_data(catalog: Catalog, view: View, *, closeup: bool | None = None) -> dict[str, str]:
+    """The published reference of ``view``'s data, built once per catalog, set of filters and ``closeup`` (the
+    1:10m close-ups the player draws from zoom 5: None = when the view's camera is that close; see ``payload``)."""
     memo = catalog.derived.get(PLAYER_REFS, dict)
-    filters = (view.categories, view.actors, view.confidence)
+    closeup = wants_closeup(view) if closeup is None else closeup
+    filters = (view.categories, view.actors, view.confidence, closeup)
     ref = memo.get(filters)
     if ref is None or not (DATA_DIR / f"{ref['key']}.json").is_file():
-        ref = publish(payload(catalog, view))
+        ref = publish(payload(catalog, view, closeup=closeup))
         memo[filters] = ref
     return ref
 

@@ -21,8 +21,9 @@ def show_map(catalog: Catalog, view: View, *, key: str, height: int, presenter: 
              controls: bool = True, legend: bool = True, chapter_keys: bool = False) -> dict[str, Any] | None:
     """Draw ``view`` (camera, date, window, focus, selection) in the player; return its last message."""
     args = {**view_args(view), "title": ""}
-    return player(player_data(catalog, view), key=key, height=height, presenter=presenter, show_controls=controls,
-                  show_legend=legend, report_keys=CHAPTER_KEYS if chapter_keys else (), **args)
+    # Chapters zoom in and out; with the close-ups always in, moving between them never re-sends the data.
+    return player(player_data(catalog, view, closeup=True), key=key, height=height, presenter=presenter,
+                  show_controls=controls, show_legend=legend, report_keys=CHAPTER_KEYS if chapter_keys else (), **args)
 
 
 def chapter_step(message: dict[str, Any] | None, handled: set[str]) -> int:

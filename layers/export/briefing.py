@@ -12,6 +12,7 @@ import re
 
 from layers.export.html import inline_code, inline_json, player_page
 from layers.load.catalog import Catalog
+from layers.model.basemap import CLOSEUP_MIN_ZOOM
 from layers.model.record import credit_line, record_line
 from layers.model.story import Story, chapter_sources, chapter_view, key_points
 from layers.model.view import View
@@ -45,7 +46,8 @@ def _chapter(catalog: Catalog, story: Story, index: int) -> dict:
 
 def story_html(catalog: Catalog, story: Story) -> str:
     """The whole of ``story`` as one self-contained HTML page (see the module docstring)."""
-    data = payload(catalog, View())
+    zooms_in = any(chapter.camera.zoom >= CLOSEUP_MIN_ZOOM for chapter in story.chapters)
+    data = payload(catalog, View(), closeup=zooms_in)
     data["key"] = payload_key(data)
     brief = {"title": story.title, "summary": paragraphs(story.summary), "record": record_line(catalog.record_through),
              "attribution": credit_line(None), "chapters": [_chapter(catalog, story, i) for i in
