@@ -127,3 +127,18 @@ def test_the_plain_map_still_carries_its_title_and_sources(tiny_folder: Path):
     slide = map_layout(cat, chapter_view(story, story.chapters[0]), for_slide=True)
     assert min(t.size_px for t in slide.texts if t.kind == "place") > \
         2 * max(t.size_px for t in plain.texts if t.kind == "place")
+
+
+def test_a_chapter_without_a_view_is_framed_on_its_events(tiny_folder: Path):
+    chapters = [dict(CHAPTERS[0]), {k: v for k, v in CHAPTERS[1].items() if k != "view"}]
+    write_story(tiny_folder, chapters=chapters)
+    cat = load_catalog(tiny_folder)
+    assert cat.report.ok, cat.report.format()
+    story = cat.stories["corridor"]
+    assert story.chapters[0].camera is not None and story.chapters[1].camera is None
+    deck = open_deck(story_deck(cat, story))
+    assert len(deck.slides) == 4
+    framed = map_layout(cat, chapter_view(story, story.chapters[1]), for_slide=True).camera
+    assert framed != Camera() and framed.zoom > 2.0
+    kept = map_layout(cat, chapter_view(story, story.chapters[0]), for_slide=True).camera
+    assert kept == story.chapters[0].camera

@@ -27,7 +27,7 @@ from layers.load.derived import Key
 from layers.model.dates import day_number
 from layers.model.view import Camera, View
 from layers.player.assets import install_player
-from layers.render.framing import view_camera
+from layers.render.framing import PLAYER_VIEWPORT, view_camera
 from layers.render.payload import VIEW_KEY, payload, payload_key, to_json, wants_closeup
 
 SERVED_DIR = install_player()
@@ -129,10 +129,12 @@ def player(data: dict[str, str], *, key: str, height: int = 560, camera: Camera 
     )
 
 
-def view_args(view: View, catalog: Catalog | None = None) -> dict[str, Any]:
+def view_args(view: View, catalog: Catalog | None = None,
+              viewport: tuple[int, int] = PLAYER_VIEWPORT) -> dict[str, Any]:
     """The player args that come from a View (camera, date, window, focus, selected, title). A view without a
-    camera is framed on what it shows when ``catalog`` is given (``layers.render.framing``)."""
-    camera = view_camera(catalog, view) if catalog is not None else view.camera
+    camera is framed on what it shows, for a map of ``viewport`` px, when ``catalog`` is given
+    (``layers.render.framing``)."""
+    camera = view_camera(catalog, view, *viewport) if catalog is not None else view.camera
     return {"camera": camera, "date": view.date, "window": view.window_days, "focus": view.focus,
             "selected": view.selected, "title": view.title}
 

@@ -20,7 +20,7 @@ NEXT_KEYS = {"PageDown", "ArrowRight"}
 def show_map(catalog: Catalog, view: View, *, key: str, height: int, presenter: bool = False,
              controls: bool = True, legend: bool = True, chapter_keys: bool = False) -> dict[str, Any] | None:
     """Draw ``view`` (camera, date, window, focus, selection) in the player; return its last message."""
-    args = {**view_args(view), "title": ""}
+    args = {**view_args(view, catalog), "title": ""}
     # Chapters zoom in and out; with the close-ups always in, moving between them never re-sends the data.
     return player(player_data(catalog, view, closeup=True), key=key, height=height, presenter=presenter,
                   show_controls=controls, show_legend=legend, report_keys=CHAPTER_KEYS if chapter_keys else (), **args)
