@@ -16,9 +16,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.model.dates import day_number
+from layers.model.view import Camera, project
 from tests.conftest import open_app
-from tests.factory import EVENTS, SOURCES, write_folder
-from ui.explore import PLAYER_KEY
+from tests.factory import EVENTS, PLACES, SOURCES, write_folder
+from ui.explore import MAP_VIEWPORT, PLAYER_KEY
 from ui.player import SERVED_DIR
 
 HOSTILE_EVENTS = [dict(e) for e in EVENTS]
@@ -175,10 +176,6 @@ def test_the_clicked_event_is_shown_beside_the_map(data: Path) -> None:
 def test_an_unframed_view_is_framed_on_its_events(data: Path) -> None:
     """Without ``cam`` the player is aimed at the view's events (not the fixed Eurasia default); a link's
     ``cam`` wins."""
-    from layers.model.view import Camera, project
-    from tests.factory import PLACES
-    from ui.explore import MAP_VIEWPORT
-
     everything = player_args(open_app())["camera"]
     width, height = MAP_VIEWPORT
     for place in PLACES:  # every place has an event in the tiny data: each is inside the map with a margin

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import shapely
 from PIL import Image
+from shapely.geometry import Point
 
 from layers.load.catalog import load_catalog
 from layers.model.basemap import CLOSEUP_BOXES
@@ -18,7 +20,8 @@ from layers.model.style import CATEGORY_COLORS, rgb
 from layers.model.view import CAMERA_RANGES, FIT_MAX_ZOOM, Camera, View, fit_camera, project
 from layers.query.flows import flow_table, paths
 from layers.query.select import select
-from layers.render.framing import view_bounds, view_camera
+from layers.render.framing import PLAYER_VIEWPORT, view_bounds, view_camera
+from layers.render.payload import payload, payload_key
 from layers.render.static_map import (
     CHROME_PADDING,
     CROWD_PX,
@@ -30,7 +33,7 @@ from layers.render.static_map import (
     render_map,
 )
 from tests.conftest import ROOT
-from tests.factory import write_folder
+from tests.factory import PLACES, write_folder
 
 
 def shown_lonlat(catalog, view: View) -> np.ndarray:
@@ -170,7 +173,6 @@ def test_a_name_near_the_right_edge_is_set_on_the_left_of_its_place(tiny) -> Non
 def test_a_name_that_fits_neither_side_is_dropped(tiny) -> None:
     long_name = [{"id": "PYG", "name": "P" * 200, "kind": "capital", "country": "PRK", "lon": 125.7625,
                   "lat": 39.0392}]
-    from tests.factory import PLACES
     folder = write_folder(Path(tiny.folder).parent / "long", places=[*long_name, *PLACES[1:]])
     cat = load_catalog(folder)
     layout = map_layout(cat, View(camera=Camera(125.7625, 39.0392, 5.0)), width=800, height=600)
@@ -190,12 +192,10 @@ def test_the_shipped_close_ups_are_small_and_drawn_from_zoom_5_inside_their_boxe
     assert {"UKR", "RUS", "BLR"} <= set(cat.closeup[cat.closeup["box"] == "west"]["iso_a3"])
     # Crimea is inside Ukraine in the close-up too
     ukr = cat.closeup[(cat.closeup["box"] == "west") & (cat.closeup["iso_a3"] == "UKR")].geometry.iloc[0]
-    from shapely.geometry import Point
     assert ukr.contains(Point(34.1, 44.95))  # Simferopol
     # a close-up has more detail than the 1:50m outline of the same coast
     prk50 = cat.countries[cat.countries["iso_a3"] == "PRK"].geometry.iloc[0]
     prk10 = cat.closeup[cat.closeup["iso_a3"] == "PRK"].geometry.iloc[0]
-    import shapely
     assert shapely.get_num_coordinates(prk10) > 2 * shapely.get_num_coordinates(prk50)
     rajin = mercator_frame(Camera(130.3, 42.25, 6.0), 1920, 1080)
     assert closeup_boxes_in(cat, rajin) == ["far-east"]
@@ -221,3 +221,24 @@ def test_a_close_up_changes_the_coast_drawn_at_chapter_zoom(tiny_folder: Path) -
     # below zoom 5 the close-up is not drawn
     far = View(camera=Camera(130.0, 42.0, 4.5))
     assert render_map(cat, far) == render_map(load_catalog(tiny_folder.parent / tiny_folder.name), far)
+
+
+def test_the_players_view_is_framed_and_gets_close_ups_only_when_it_may_zoom_in(tiny_folder: Path) -> None:
+    feature = {"type": "Feature", "properties": {"iso_a3": "PRK", "name": "North Korea", "box": "far-east"},
+               "geometry": {"type": "Polygon", "coordinates": [[[129, 41], [131, 41], [131, 42], [129, 41]]]}}
+    (tiny_folder / "countries_10m.geojson").write_text(json.dumps({"type": "FeatureCollection",
+                                                                    "features": [feature]}))
+    cat = load_catalog(tiny_folder)
+    framed = payload(cat, View())["view"]["camera"]
+    width, height = PLAYER_VIEWPORT
+    for lon, lat in shown_lonlat(cat, View()):  # the standalone HTML export opens on every flow and place
+        x, y = project(Camera(**framed), lon, lat, width, height)
+        assert 39 <= x <= width - 39 and 39 <= y <= height - 39
+    assert "closeup" not in payload(cat, View())
+    assert "closeup" not in payload(cat, View(camera=Camera(130, 42, 4.9)))
+    close = payload(cat, View(camera=Camera(130, 42, 5.0)))
+    assert close["closeup"]["min_zoom"] == 5.0
+    assert [f["properties"]["box"] for f in close["closeup"]["boxes"]["features"]] == ["far-east"]
+    assert close["closeup"]["land"]["features"][0]["properties"]["name"] == "North Korea"
+    assert "closeup" in payload(cat, View(), closeup=True) and "closeup" not in payload(cat, View(), closeup=False)
+    assert payload_key(payload(cat, View(), closeup=True)) != payload_key(payload(cat, View()))

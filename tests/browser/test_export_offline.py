@@ -4,6 +4,7 @@ script from the data."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import Page
 from layers.export.html import standalone_html
 from layers.load.catalog import load_catalog
 from layers.model.style import BASEMAP
-from layers.model.view import View
+from layers.model.view import Camera, View
 from tests.browser.harness import (
     animation_frames,
     click_event_on_map,
@@ -102,10 +103,6 @@ def test_the_static_map_and_the_live_map_name_the_same_places(tmp_path: Path, pa
 def test_the_close_ups_show_from_zoom_5_and_hide_below(tmp_path: Path, page_offline: Page) -> None:
     """A close-up that is all water but one islet, inside the tiny data's Russia: drawn at zoom 6 (the box turns
     to water), gone once the map is zoomed out below 5."""
-    import json
-
-    from layers.model.view import Camera
-
     folder = write_folder(tmp_path / "data")
     islet = [[[131.9, 44.9], [132.1, 44.9], [132.1, 45.1], [131.9, 45.1], [131.9, 44.9]]]
     (folder / "countries_10m.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
