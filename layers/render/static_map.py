@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_rgba
@@ -303,7 +304,7 @@ class _Painter:
             self._footer()
         return self.fig
 
-    def _map(self, ax: object, frame: Frame) -> None:
+    def _map(self, ax: Axes, frame: Frame) -> None:
         """Water, land, flows, points and place names of ``frame`` on ``ax``."""
         self.ax, self.frame = ax, frame
         f = frame
