@@ -16,6 +16,7 @@ from shapely.geometry import Point
 
 from layers.load.catalog import load_catalog
 from layers.model.basemap import CLOSEUP_BOXES
+from layers.model.story import chapter_view
 from layers.model.style import CATEGORY_COLORS, rgb
 from layers.model.view import CAMERA_RANGES, FIT_MAX_ZOOM, Camera, View, fit_camera, project
 from layers.query.flows import flow_table, paths
@@ -242,3 +243,13 @@ def test_the_players_view_is_framed_and_gets_close_ups_only_when_it_may_zoom_in(
     assert close["closeup"]["land"]["features"][0]["properties"]["name"] == "North Korea"
     assert "closeup" in payload(cat, View(), closeup=True) and "closeup" not in payload(cat, View(), closeup=False)
     assert payload_key(payload(cat, View(), closeup=True)) != payload_key(payload(cat, View()))
+
+
+def test_no_name_is_cut_at_the_edge_of_any_slide_map_of_the_shipped_story() -> None:
+    cat = load_catalog(ROOT / "geodata")
+    story = cat.stories["russia-dprk"]
+    for chapter in story.chapters:
+        layout = map_layout(cat, chapter_view(story, chapter), for_slide=True)
+        for t in layout.texts:
+            if t.kind == "place":
+                assert t.box[0] >= 0 and t.box[2] <= 1920 and t.box[1] >= 0 and t.box[3] <= 1080, (chapter.id, t)

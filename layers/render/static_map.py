@@ -22,10 +22,11 @@ import pandas as pd
 import shapely
 from matplotlib import patheffects
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.offsetbox import AnchoredOffsetbox, TextArea, VPacker
 from matplotlib.patches import PathPatch, Rectangle
@@ -291,6 +292,7 @@ class _Painter:
         self.inset: tuple[float, float, float, float] | None = None
         """The lon/lat bounds the inset enlarges, when there is one."""
         self._place_kind = "place"
+        self._renderer: RendererAgg | None = None
 
     def draw(self) -> Figure:
         self._map(self.ax, self.frame)
@@ -456,26 +458,37 @@ class _Painter:
             name = place_label(inside.at[pid, "name"])
             px = (inside.at[pid, "x"] - f.x0) / f.metres_per_px
             py = (inside.at[pid, "y"] - f.y0) / f.metres_per_px
-            width = 0.58 * size * len(name)
+            width = 0.58 * size * len(name)  # the overlap rule's estimate, as before (close to the live map's)
             gap = 6 * size / LABEL_PX
             right = (px + gap, py - size * 0.6, px + gap + width, py + size * 0.6)
-            left = (px - gap - width, py - size * 0.6, px - gap, py + size * 0.6)
             if right[1] < EDGE_PX or right[3] > frame_h - EDGE_PX:
                 continue
-            box = right if right[2] <= frame_w - EDGE_PX else left if left[0] >= EDGE_PX else None
-            if box is None:
+            drawn = self._text_width(name, size) + gap + 2 * size / LABEL_PX  # the font's own width and halo
+            if px + drawn <= frame_w - EDGE_PX:
+                box = right
+            elif px - drawn >= EDGE_PX:
+                box = (px - gap - max(width, drawn - gap), right[1], px - gap, right[3])
+            else:
                 continue
             if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
                 continue
             taken.append(box)
             self.named.append(name)
-            on_left = box is left
+            on_left = box is not right
             text = self.ax.annotate(name, (inside.at[pid, "x"], inside.at[pid, "y"]),
                                     xytext=(pt(-(gap + 1) if on_left else gap + 1), 0), textcoords="offset points",
                                     fontsize=pt(size), color=BASEMAP["label"], va="center",
                                     ha="right" if on_left else "left", zorder=7, parse_math=False,
                                     annotation_clip=True, path_effects=[_halo(3.0 * size / LABEL_PX)])
             self.texts.append((self._place_kind, size, text))
+
+    def _text_width(self, text: str, size: float) -> float:
+        """The width (base px) of ``text`` at ``size`` base px, as the renderer lays it out."""
+        if self._renderer is None:
+            self._renderer = FigureCanvasAgg(self.fig).get_renderer()
+        width, _, _ = self._renderer.get_text_width_height_descent(
+            text, FontProperties(family="DejaVu Sans", size=pt(size)), ismath=False)
+        return width / self.scale
 
     def _header(self) -> None:
         """Title and date stamp, stacked in one box at the top left."""
