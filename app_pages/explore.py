@@ -1,4 +1,4 @@
-"""Explore: filters, the animated map player, the clicked event's details and the events on the map now.
+"""Explore: filters, the animated map player with the clicked event's details beside it, the events on the map now.
 
 The URL is the state: every run reads a View from ``st.query_params`` and writes it back, so a link reopens
 the exact view. Widgets and the player only change the URL (the player's messages are applied first thing).
@@ -11,6 +11,8 @@ from layers.model.view import View
 from ui.data import catalog, problems_banner
 from ui.downloads import export_buttons
 from ui.explore import (
+    MAP_COLUMNS,
+    MAP_VIEWPORT,
     PLAYER_KEY,
     apply_player_message,
     event_details,
@@ -31,13 +33,15 @@ st.title("Russia–DPRK military cooperation since 2022")
 view = filter_controls(cat, view)
 sync_url(view)
 
-player(player_data(cat, view), key=PLAYER_KEY, height=560, **view_args(view))
-
-left, right = st.columns([2, 3], gap="large")
-with left:
+# The clicked event's details and sources beside the map (the page is wide; narrow screens stack the columns).
+# The columns are there whether or not an event is selected, so a click never moves (and reloads) the player.
+map_column, details_column = st.columns(MAP_COLUMNS, gap="medium")
+with map_column:
+    player(player_data(cat, view), key=PLAYER_KEY, height=560, **view_args(view, cat, MAP_VIEWPORT))
+with details_column:
     event_details(cat, view)
-with right:
-    event_list(cat, view)
+
+event_list(cat, view)
 
 st.caption(f"{len(cat.events)} events, {len(cat.places)} places. Confidence grades: "
            + "; ".join(f"{k}: {v}" for k, v in schema.CONFIDENCE.items()) + ".")

@@ -28,7 +28,7 @@ from layers.render.payload import VIEW_KEY, payload, payload_key, to_json  # noq
 
 def args_bytes(data: object, view: View) -> int:
     """The json_args Streamlit serialises for the player element (as ``ui.player.player`` passes them)."""
-    c = view.camera
+    c = view.camera or Camera()
     args = {"data": data, "height": 560, "date": view.date.toordinal() if view.date else None,
             "window": view.window_days, "camera": {"longitude": c.longitude, "latitude": c.latitude, "zoom": c.zoom,
                                                    "pitch": c.pitch, "bearing": c.bearing},

@@ -34,10 +34,18 @@ Steps, in order:
    ``name``. The output depends only on the input, so a rerun gives the same
    bytes.
 
+The close-up file ``geodata/countries_10m.geojson`` comes from ``countries-10m.json`` of the same package
+(Natural Earth 1:10m, sha256 :data:`TOPOJSON_10M_SHA256`) by the same steps 2-5 and 7-9, except that step 6 clips
+every country to the close-up boxes of ``layers.model.basemap.CLOSEUP_BOXES`` (Korea / Russian Far East, and
+Ukraine / western Russia) and keeps what falls inside them, and the grid of step 7 is 1e-3 degree (about 100 m,
+below a pixel at zoom 8) with written coordinates of 3 decimals, so the file stays small. Each feature also
+carries ``box``, the close-up box it was cut to (a country in both boxes, Russia, has one feature per box).
+
 Usage (from the repository root)::
 
     .venv/bin/python scripts/derive_countries.py
-    .venv/bin/python scripts/derive_countries.py --topojson /path/countries-50m.json
+    .venv/bin/python scripts/derive_countries.py --topojson /path/countries-50m.json \
+        --topojson-10m /path/countries-10m.json
 """
 
 from __future__ import annotations
@@ -58,10 +66,15 @@ import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from layers.model.basemap import CLOSEUP_BOXES
+
 PACKAGE = "world-atlas@2.0.2"
 TARBALL_MEMBER = "package/countries-50m.json"
+TARBALL_MEMBER_10M = "package/countries-10m.json"
 TOPOJSON_LAYER = "countries"
 TOPOJSON_SHA256 = "04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469502394"
+TOPOJSON_10M_SHA256 = "3bc6f1d367a9bcec479841bae0e76092f512838411d0cef124e92eec4db45f79"
 
 #: Theatre box (lon_min, lat_min, lon_max, lat_max): a country is kept when it intersects it.
 THEATRE_BOX: tuple[float, float, float, float] = (-25.0, 20.0, 180.0, 82.0)
@@ -70,6 +83,9 @@ LON_MIN, LON_MAX = -25.0, 180.0
 #: Coordinates are snapped to this grid (degrees) and written with this many decimals.
 GRID = 1e-4
 DECIMALS = 4
+#: The close-up file's grid and decimals (about 100 m).
+GRID_10M = 1e-3
+DECIMALS_10M = 3
 
 #: ISO 3166-1 alpha-3 for features that carry no numeric id in world-atlas.
 #: Kosovo has no ISO code; "XKX" is the user-assigned code the EU and others use.
@@ -88,6 +104,7 @@ CRIMEA_BOX: tuple[float, float, float, float] = (32.0, 44.0, 36.7, 46.4)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = REPO_ROOT / "geodata" / "countries.geojson"
+DEFAULT_OUTPUT_10M = REPO_ROOT / "geodata" / "countries_10m.geojson"
 
 
 def sha256_of(data: bytes) -> str:
@@ -95,11 +112,26 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def fetch_topojson(workdir: Path) -> Path:
-    """Run ``npm pack`` for :data:`PACKAGE` in ``workdir`` and extract the 1:50m TopoJSON.
+def fetch_topojson(workdir: Path, member_name: str = TARBALL_MEMBER) -> Path:
+    """Run ``npm pack`` for :data:`PACKAGE` in ``workdir`` (once) and extract one TopoJSON member.
 
-    Only the one member is read from the tarball, so no path in it can escape ``workdir``.
+    Only that member is read from the tarball, so no path in it can escape ``workdir``.
     """
+    if not sorted(workdir.glob("*.tgz")):
+        _npm_pack(workdir)
+    tarballs = sorted(workdir.glob("*.tgz"))
+    with tarfile.open(tarballs[0], "r:gz") as tar:
+        member = tar.extractfile(member_name)
+        if member is None:
+            raise RuntimeError(f"{member_name} is not a file in {tarballs[0].name}")
+        data = member.read()
+    target = workdir / Path(member_name).name
+    target.write_bytes(data)
+    return target
+
+
+def _npm_pack(workdir: Path) -> None:
+    """Run ``npm pack`` for :data:`PACKAGE` in ``workdir``."""
     result = subprocess.run(
         ["npm", "pack", PACKAGE, "--silent"],
         cwd=workdir,
@@ -110,21 +142,13 @@ def fetch_topojson(workdir: Path) -> Path:
     tarballs = sorted(workdir.glob("*.tgz"))
     if len(tarballs) != 1:
         raise RuntimeError(f"npm pack left {len(tarballs)} tarballs in {workdir}: {result.stdout!r}")
-    with tarfile.open(tarballs[0], "r:gz") as tar:
-        member = tar.extractfile(TARBALL_MEMBER)
-        if member is None:
-            raise RuntimeError(f"{TARBALL_MEMBER} is not a file in {tarballs[0].name}")
-        data = member.read()
-    target = workdir / "countries-50m.json"
-    target.write_bytes(data)
-    return target
 
 
-def verify(path: Path) -> None:
-    """Raise if the sha256 of ``path`` differs from :data:`TOPOJSON_SHA256`."""
+def verify(path: Path, expected: str = TOPOJSON_SHA256) -> None:
+    """Raise if the sha256 of ``path`` differs from ``expected`` (default :data:`TOPOJSON_SHA256`)."""
     digest = sha256_of(path.read_bytes())
-    if digest != TOPOJSON_SHA256:
-        raise RuntimeError(f"sha256 of {path} is {digest}, expected {TOPOJSON_SHA256}")
+    if digest != expected:
+        raise RuntimeError(f"sha256 of {path} is {digest}, expected {expected}")
 
 
 def unwrap_ring(coords: np.ndarray) -> np.ndarray | None:
@@ -214,21 +238,21 @@ def iso_a3_for(numeric: str | None, name: str) -> tuple[str, bool]:
     return ISO_A3_FALLBACK.get(name, UNKNOWN_ISO_A3), True
 
 
-def finish(geom: BaseGeometry) -> BaseGeometry | None:
-    """Clip to the longitude band, snap to :data:`GRID` and orient rings as RFC 7946 asks."""
-    band = shapely.box(LON_MIN, -90.0, LON_MAX, 90.0)
+def finish(geom: BaseGeometry, clip: BaseGeometry | None = None, grid: float = GRID) -> BaseGeometry | None:
+    """Clip to the longitude band (or ``clip``), snap to ``grid`` and orient rings as RFC 7946 asks."""
+    band = shapely.box(LON_MIN, -90.0, LON_MAX, 90.0) if clip is None else clip
     clipped = polygonal(geom.intersection(band))
     if clipped is None:
         return None
-    snapped = polygonal(shapely.set_precision(clipped, GRID))
+    snapped = polygonal(shapely.set_precision(clipped, grid))
     if snapped is None:
         return None
     return shapely.orient_polygons(shapely.normalize(snapped))
 
 
-def number(value: float) -> float | int:
-    """Round a coordinate to :data:`DECIMALS`, writing whole numbers without ``.0``."""
-    rounded = round(value, DECIMALS)
+def number(value: float, decimals: int = DECIMALS) -> float | int:
+    """Round a coordinate to ``decimals``, writing whole numbers without ``.0``."""
+    rounded = round(value, decimals)
     if rounded == 0.0:
         return 0
     if rounded.is_integer():
@@ -236,11 +260,11 @@ def number(value: float) -> float | int:
     return rounded
 
 
-def geometry_json(geom: BaseGeometry) -> dict[str, Any]:
+def geometry_json(geom: BaseGeometry, decimals: int = DECIMALS) -> dict[str, Any]:
     """Return the GeoJSON geometry of a Polygon or MultiPolygon with rounded coordinates."""
 
     def ring(r: shapely.LinearRing) -> list[list[float | int]]:
-        return [[number(x), number(y)] for x, y in np.asarray(r.coords)[:, :2]]
+        return [[number(x, decimals), number(y, decimals)] for x, y in np.asarray(r.coords)[:, :2]]
 
     def poly(p: shapely.Polygon) -> list[list[list[float | int]]]:
         return [ring(p.exterior), *(ring(h) for h in p.interiors)]
@@ -281,7 +305,41 @@ def derive(topojson: Path) -> tuple[list[dict[str, Any]], list[str]]:
     return features, notes
 
 
-def recognised_borders(features: list[dict[str, Any]]) -> None:
+def derive_closeups(topojson: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """Read the 1:10m TopoJSON and return every country's part inside each close-up box, with notes."""
+    frame = pyogrio.read_dataframe(topojson, layer=TOPOJSON_LAYER)
+    features: list[dict[str, Any]] = []
+    notes: list[str] = []
+    repaired = []
+    for numeric, name, raw in zip(frame["id"], frame["name"], frame.geometry, strict=True):
+        if raw is None:
+            continue
+        geom = repair(fix_antimeridian(raw))
+        if geom is not None:
+            repaired.append((numeric, name, geom))
+    for box_id, box in sorted(CLOSEUP_BOXES.items()):
+        clip = shapely.box(*box)
+        found: list[dict[str, Any]] = []
+        for numeric, name, geom in repaired:
+            if not geom.intersects(clip):
+                continue
+            done = finish(geom, clip, GRID_10M)
+            if done is None:
+                continue
+            code_in = numeric if isinstance(numeric, str) and numeric else None
+            iso_a3, fell_back = iso_a3_for(code_in, str(name))
+            if fell_back:
+                notes.append(f"10m {box_id} {name!r}: numeric id {code_in!r} -> fallback iso_a3 {iso_a3!r}")
+            found.append({"type": "Feature", "properties": {"iso_a3": iso_a3, "name": str(name), "box": box_id},
+                          "geometry": geometry_json(done, DECIMALS_10M)})
+        if box_id == "west":
+            recognised_borders(found, DECIMALS_10M)
+        features += found
+    features.sort(key=lambda f: (f["properties"]["box"], f["properties"]["iso_a3"], f["properties"]["name"]))
+    return features, notes
+
+
+def recognised_borders(features: list[dict[str, Any]], decimals: int = DECIMALS) -> None:
     """Move Crimea (a separate part of RUS in Natural Earth's de facto view) into UKR, in place."""
     by_iso = {f["properties"]["iso_a3"]: f for f in features}
     rus, ukr = by_iso["RUS"], by_iso["UKR"]
@@ -292,8 +350,8 @@ def recognised_borders(features: list[dict[str, Any]]) -> None:
         raise RuntimeError(f"expected one Crimea part in RUS, found {len(moved)}")
     kept = [p for p in shapely.get_parts(rus_geom) if not crimea_box.contains(p)]
     ukr_geom = shapely.union(shapely.from_geojson(json.dumps(ukr["geometry"])), moved[0])
-    rus["geometry"] = geometry_json(shapely.orient_polygons(shapely.MultiPolygon(kept)))
-    ukr["geometry"] = geometry_json(shapely.orient_polygons(ukr_geom))
+    rus["geometry"] = geometry_json(shapely.orient_polygons(shapely.MultiPolygon(kept)), decimals)
+    ukr["geometry"] = geometry_json(shapely.orient_polygons(ukr_geom), decimals)
 
 
 def render(features: list[dict[str, Any]]) -> str:
@@ -322,22 +380,29 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help=f"local copy of countries-50m.json from {PACKAGE} (default: npm pack it)",
     )
+    parser.add_argument("--topojson-10m", type=Path,
+                        help=f"local copy of countries-10m.json from {PACKAGE} (default: npm pack it)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"default: {DEFAULT_OUTPUT}")
+    parser.add_argument("--output-10m", type=Path, default=DEFAULT_OUTPUT_10M, help=f"default: {DEFAULT_OUTPUT_10M}")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="world-atlas-") as tmp:
         source = args.topojson if args.topojson else fetch_topojson(Path(tmp))
         verify(source)
         features, notes = derive(source)
+        source_10m = args.topojson_10m if args.topojson_10m else fetch_topojson(Path(tmp), TARBALL_MEMBER_10M)
+        verify(source_10m, TOPOJSON_10M_SHA256)
+        closeups, notes_10m = derive_closeups(source_10m)
 
-    text = render(features)
-    check(text)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8", newline="\n")
-    for note in notes:
+    for output, found in ((args.output, features), (args.output_10m, closeups)):
+        text = render(found)
+        check(text)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8", newline="\n")
+        size = output.stat().st_size
+        print(f"wrote {output}: {len(found)} features, {size} bytes ({size / 1e6:.2f} MB)")
+    for note in notes + notes_10m:
         print(f"note: {note}")
-    size = args.output.stat().st_size
-    print(f"wrote {args.output}: {len(features)} features, {size} bytes ({size / 1e6:.2f} MB)")
     return 0
 
 

@@ -16,9 +16,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.model.dates import day_number
+from layers.model.view import Camera, project
 from tests.conftest import open_app
-from tests.factory import EVENTS, SOURCES, write_folder
-from ui.explore import PLAYER_KEY
+from tests.factory import EVENTS, PLACES, SOURCES, write_folder
+from ui.explore import MAP_VIEWPORT, PLAYER_KEY
 from ui.player import SERVED_DIR
 
 HOSTILE_EVENTS = [dict(e) for e in EVENTS]
@@ -152,3 +153,34 @@ def test_filters_change_the_data_and_drop_a_selection_they_hide(data: Path) -> N
     assert params(at)["actor"] == "Kim" and served(player_args(at))["events"]["id"] == ["E002"]
     at.multiselect(key="explore-conf").select("claimed-by-party").run()
     assert served(player_args(at))["events"]["id"] == [], "actor and grade filters combine"
+
+
+def test_the_clicked_event_is_shown_beside_the_map(data: Path) -> None:
+    at = open_app(t="2024-03-01")
+    send(at, kind="click", event="E003", date=day_number(dt.date(2024, 3, 1)),
+         camera={"longitude": 100.5, "latitude": 45.25, "zoom": 3.5, "pitch": 0, "bearing": 0})
+    beside = None
+    for i in range(len(at.columns) - 1):
+        left, right = at.columns[i], at.columns[i + 1]
+        if left.get("component_instance") and right.subheader and right.subheader[0].value == "Event details":
+            beside = right
+    assert beside is not None, "no column beside the map holds the event details"
+    text = "\n".join(m.value for m in beside.markdown)
+    assert "**Date:** Jan 2024 (to the month)" in text and "Outlet Two" in text
+    assert beside.warning and "Casualty counts differ" in beside.warning[0].value
+    assert not beside.dataframe, "the event list stays below, across the page"
+    (left_share, right_share) = (at.columns[i].proto.weight, beside.proto.weight)
+    assert right_share < left_share, "the map keeps the larger share"
+
+
+def test_an_unframed_view_is_framed_on_its_events(data: Path) -> None:
+    """Without ``cam`` the player is aimed at the view's events (not the fixed Eurasia default); a link's
+    ``cam`` wins."""
+    everything = player_args(open_app())["camera"]
+    width, height = MAP_VIEWPORT
+    for place in PLACES:  # every place has an event in the tiny data: each is inside the map with a margin
+        x, y = project(Camera(**everything), place["lon"], place["lat"], width, height)
+        assert 30 <= x <= width - 30 and 30 <= y <= height - 30, place["id"]
+    strikes = player_args(open_app(cat="strike"))["camera"]
+    assert strikes != everything and strikes["zoom"] > everything["zoom"], "the frame follows the filters"
+    assert "cam" not in params(open_app()), "a framed camera is not written into the link"

@@ -10,8 +10,9 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from layers.export.pptx import story_deck
 from layers.load.catalog import load_catalog
-from layers.model.story import Chapter, Story
+from layers.model.story import Chapter, Story, chapter_view
 from layers.model.view import Camera
+from layers.render.static_map import map_layout
 
 CHAPTERS = [
     {"id": "ships", "title": "Ships at Rajin", "date": "2023-09-30",
@@ -88,3 +89,56 @@ def test_control_characters_in_text_do_not_break_the_deck(tiny):
     assert slide.shapes.title.text == "Bell and <b>tags</b>"
     assert slide.notes_slide.notes_text_frame.text == "notes here"
     assert deck.slides[0].shapes.title.text == "Odd story"
+
+
+def test_a_slide_map_is_legible_in_a_room_and_carries_no_title_or_sources(tiny_folder: Path):
+    """Names at least 22 px and legend text at least 20 px tall when the slide fills a 1920x1080 screen, measured
+    with the renderer's own metrics at the picture's size on the slide; title and sources only on the slide."""
+    write_story(tiny_folder)
+    cat = load_catalog(tiny_folder)
+    story = cat.stories["corridor"]
+    deck = open_deck(story_deck(cat, story))
+    for slide, chapter in zip(list(deck.slides)[1:3], story.chapters, strict=True):
+        (picture,) = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        width, height = picture.image.size
+        shown_px = picture.width / deck.slide_width * 1920  # the picture's width on a 1920x1080 screen
+        scale = shown_px / width
+        layout = map_layout(cat, chapter_view(story, chapter), width=width, height=height, for_slide=True)
+        kinds = {t.kind for t in layout.texts}
+        assert "title" not in kinds and "footer" not in kinds, "the map repeats the slide's title or sources"
+        names = [t for t in layout.texts if t.kind == "place"]
+        legend = [t for t in layout.texts if t.kind == "legend"]
+        assert names and legend
+        assert min(t.size_px for t in names) * scale >= 22
+        assert min(t.size_px for t in legend) * scale >= 20
+        # the measured glyph boxes agree: a name's box is at least as tall as its font on the screen
+        assert min(t.box[3] - t.box[1] for t in names) * scale >= 22
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        assert sum(chapter.title in t for t in texts) == 1
+        assert sum(t.startswith("Sources:") for t in texts) == 1
+
+
+def test_the_plain_map_still_carries_its_title_and_sources(tiny_folder: Path):
+    write_story(tiny_folder)
+    cat = load_catalog(tiny_folder)
+    story = cat.stories["corridor"]
+    plain = map_layout(cat, chapter_view(story, story.chapters[0]))
+    assert {"title", "footer", "place", "legend"} <= {t.kind for t in plain.texts}
+    slide = map_layout(cat, chapter_view(story, story.chapters[0]), for_slide=True)
+    assert min(t.size_px for t in slide.texts if t.kind == "place") > \
+        2 * max(t.size_px for t in plain.texts if t.kind == "place")
+
+
+def test_a_chapter_without_a_view_is_framed_on_its_events(tiny_folder: Path):
+    chapters = [dict(CHAPTERS[0]), {k: v for k, v in CHAPTERS[1].items() if k != "view"}]
+    write_story(tiny_folder, chapters=chapters)
+    cat = load_catalog(tiny_folder)
+    assert cat.report.ok, cat.report.format()
+    story = cat.stories["corridor"]
+    assert story.chapters[0].camera is not None and story.chapters[1].camera is None
+    deck = open_deck(story_deck(cat, story))
+    assert len(deck.slides) == 4
+    framed = map_layout(cat, chapter_view(story, story.chapters[1]), for_slide=True).camera
+    assert framed != Camera() and framed.zoom > 2.0
+    kept = map_layout(cat, chapter_view(story, story.chapters[0]), for_slide=True).camera
+    assert kept == story.chapters[0].camera

@@ -29,6 +29,11 @@ URL_KEYS = ("t", "w", "cat", "actor", "conf", "focus", "cam", "ev")
 LIST_LIMIT = 300
 """Rows the event list shows (the most recent): the page re-sends the list on every pause, step or seek, so a list
 of every event would make each move cost as much as re-sending the map (bench: bytes_per_move at 100,000 events)."""
+MAP_COLUMNS = (3.0, 1.3)
+"""The map's and the details' shares of the page's width: the details sit beside the map."""
+MAP_VIEWPORT = (800, 560)
+"""The map's size (px) a view without a camera is framed for: the map column of a laptop's wide layout, less
+a little; a wider screen only adds margin at the sides."""
 PRECISION_WORDS = {"day": "to the day", "month": "to the month", "year": "to the year",
                    "approx": "approximate: the source is vague"}
 

@@ -27,7 +27,8 @@ from layers.load.derived import Key
 from layers.model.dates import day_number
 from layers.model.view import Camera, View
 from layers.player.assets import install_player
-from layers.render.payload import VIEW_KEY, payload, payload_key, to_json
+from layers.render.framing import PLAYER_VIEWPORT, view_camera
+from layers.render.payload import VIEW_KEY, payload, payload_key, to_json, wants_closeup
 
 SERVED_DIR = install_player()
 """The folder Streamlit serves the player from: ``<state>/player`` (``layers.player.assets``), never the package."""
@@ -66,13 +67,15 @@ PLAYER_REFS: Key[dict[tuple, dict[str, str]]] = Key("player_refs")
 """Published payload references of a catalog, by filters (a session's filters map to one data file)."""
 
 
-def player_data(catalog: Catalog, view: View) -> dict[str, str]:
-    """The published reference of ``view``'s data, built once per catalog and set of filters."""
+def player_data(catalog: Catalog, view: View, *, closeup: bool | None = None) -> dict[str, str]:
+    """The published reference of ``view``'s data, built once per catalog, set of filters and ``closeup`` (the
+    1:10m close-ups the player draws from zoom 5: None = when the view's camera is that close; see ``payload``)."""
     memo = catalog.derived.get(PLAYER_REFS, dict)
-    filters = (view.categories, view.actors, view.confidence)
+    closeup = wants_closeup(view) if closeup is None else closeup
+    filters = (view.categories, view.actors, view.confidence, closeup)
     ref = memo.get(filters)
     if ref is None or not (DATA_DIR / f"{ref['key']}.json").is_file():
-        ref = publish(payload(catalog, view))
+        ref = publish(payload(catalog, view, closeup=closeup))
         memo[filters] = ref
     return ref
 
@@ -132,8 +135,12 @@ def player(data: dict[str, str], *, key: str, height: int = 560, camera: Camera 
     )
 
 
-def view_args(view: View) -> dict[str, Any]:
-    """The player args that come from a View (camera, date, window, focus, selected, title)."""
-    return {"camera": view.camera, "date": view.date, "window": view.window_days, "focus": view.focus,
+def view_args(view: View, catalog: Catalog | None = None,
+              viewport: tuple[int, int] = PLAYER_VIEWPORT) -> dict[str, Any]:
+    """The player args that come from a View (camera, date, window, focus, selected, title). A view without a
+    camera is framed on what it shows, for a map of ``viewport`` px, when ``catalog`` is given
+    (``layers.render.framing``)."""
+    camera = view_camera(catalog, view, *viewport) if catalog is not None else view.camera
+    return {"camera": camera, "date": view.date, "window": view.window_days, "focus": view.focus,
             "selected": view.selected, "title": view.title}
 

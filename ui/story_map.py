@@ -23,10 +23,11 @@ def show_map(catalog: Catalog, view: View, *, key: str, height: int, presenter: 
              reduced_motion: bool = False, description: Sequence[str] = ()) -> dict[str, Any] | None:
     """Draw ``view`` (camera, date, window, focus, selection) in the player; return its last message.
     ``description``: the chapter's title and key points, for the map's text alternative."""
-    args = {**view_args(view), "title": ""}
-    return player(player_data(catalog, view), key=key, height=height, presenter=presenter, show_controls=controls,
-                  show_legend=legend, report_keys=CHAPTER_KEYS if chapter_keys else (), theme=theme,
-                  reduced_motion=reduced_motion, description=description, **args)
+    args = {**view_args(view, catalog), "title": ""}
+    # Chapters zoom in and out; with the close-ups always in, moving between them never re-sends the data.
+    return player(player_data(catalog, view, closeup=True), key=key, height=height, presenter=presenter,
+                  show_controls=controls, show_legend=legend, report_keys=CHAPTER_KEYS if chapter_keys else (),
+                  theme=theme, reduced_motion=reduced_motion, description=description, **args)
 
 
 def chapter_step(message: dict[str, Any] | None, handled: set[str]) -> int:

@@ -56,7 +56,7 @@ REPLAY_KEY = "frame_replay_ms"
 FRAME_SECONDS = 20.0
 """Seconds of playing per size: software WebGL here may take seconds to draw one frame at 10,000+ flows."""
 EXPORT_VIEW = View(title="Corridor benchmark")
-"""The view exported as PNG: every event, the default camera (the most there is to draw)."""
+"""The view exported as PNG: every event, framed on them (no camera chosen: the most there is to draw)."""
 MEMORY_NOTE = "resource.getrusage(RUSAGE_SELF).ru_maxrss of the bench process (chromium not included)"
 
 

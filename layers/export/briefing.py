@@ -12,10 +12,12 @@ import re
 
 from layers.export.html import inline_code, inline_json, player_page
 from layers.load.catalog import Catalog
+from layers.model.basemap import CLOSEUP_MIN_ZOOM
 from layers.model.record import credit_line, record_line
 from layers.model.story import Story, chapter_sources, chapter_view, key_points
 from layers.model.view import View
 from layers.player.assets import player_file
+from layers.render.framing import view_camera
 from layers.render.payload import payload, payload_key, player_view, to_json
 from layers.render.text import markdown_inline, paragraphs, source_name
 
@@ -28,7 +30,7 @@ PANEL = ('<section id="brief" class="brief" aria-live="polite"></section>'
 def _chapter(catalog: Catalog, story: Story, index: int) -> dict:
     chapter = story.chapters[index]
     view = chapter_view(story, chapter)
-    data = player_view(view)
+    data = player_view(view.with_(camera=view_camera(catalog, view)))  # a chapter without a view is framed
     sources = catalog.sources
     cited = [sid for sid in chapter_sources(chapter, catalog.events) if sid in sources.index]
     return {
@@ -45,7 +47,9 @@ def _chapter(catalog: Catalog, story: Story, index: int) -> dict:
 
 def story_html(catalog: Catalog, story: Story) -> str:
     """The whole of ``story`` as one self-contained HTML page (see the module docstring)."""
-    data = payload(catalog, View())
+    zooms_in = any(view_camera(catalog, chapter_view(story, chapter)).zoom >= CLOSEUP_MIN_ZOOM
+                   for chapter in story.chapters)
+    data = payload(catalog, View(), closeup=zooms_in)
     data["key"] = payload_key(data)
     brief = {"title": story.title, "summary": paragraphs(story.summary), "record": record_line(catalog.record_through),
              "attribution": credit_line(None), "chapters": [_chapter(catalog, story, i) for i in

@@ -121,10 +121,13 @@ def _title_slide(deck: Any, catalog: Catalog, story: Story, views: list[View]) -
 
 
 def _chapter_slide(deck: Any, catalog: Catalog, chapter: Chapter, view: View) -> pd.DataFrame:
-    """Title, map, key points and source footnote; the speaker notes in the notes. Returns the sources cited."""
+    """Title, map, key points and source footnote; the speaker notes in the notes. Returns the sources cited.
+
+    The map is drawn for a slide (``render_map(..., for_slide=True)``): flows, names and legend large enough to read
+    from the back of the room, and no title or sources inside the picture: the slide carries them once, as text."""
     slide = deck.slides.add_slide(deck.slide_layouts[5])
     _title(slide, one_line(chapter.title) or chapter.id)
-    png = render_map(catalog, view, width=1920, height=1080, fmt="png")
+    png = render_map(catalog, view, width=1920, height=1080, fmt="png", for_slide=True)
     top = Inches(1.35)
     picture = slide.shapes.add_picture(io.BytesIO(png), MARGIN, top, width=MAP_W, height=MAP_H)
     picture._element.nvPicPr.cNvPr.set("descr", f"Map: {title_of(view)}. {date_stamp(catalog, view)}")
@@ -133,8 +136,10 @@ def _chapter_slide(deck: Any, catalog: Catalog, chapter: Chapter, view: View) ->
     _bullets(slide, left, top, SLIDE_W - left - MARGIN, MAP_H, points)
     sources = chapter_citations(catalog, chapter, view)
     labels = source_labels(sources)
-    footnote = shortened_list(labels, 260) if labels else "Sources: none cited for this chapter"
-    _text_box(slide, MARGIN, top + MAP_H + Inches(0.2), SLIDE_W - 2 * MARGIN, Inches(0.8), footnote, 11, MUTED)
+    footnote = shortened_list(labels, 240) if labels else "Sources: none cited for this chapter"
+    below = top + MAP_H + Inches(0.08)
+    _text_box(slide, MARGIN, below, SLIDE_W - 2 * MARGIN, Inches(0.35), date_stamp(catalog, view), 12, MUTED)
+    _text_box(slide, MARGIN, below + Inches(0.32), SLIDE_W - 2 * MARGIN, Inches(0.75), footnote, 11, MUTED)
     slide.notes_slide.notes_text_frame.text = paragraphs(chapter.notes)
     return sources
 

@@ -23,6 +23,7 @@ from layers.load.story_rules import prepare
 from layers.load.tables import Column, Row, check_rows, id_list, one_of, pattern, read_table
 from layers.load.tables import text as _text
 from layers.model import schema
+from layers.model.basemap import CLOSEUP_BOXES
 from layers.model.dates import DateError, day_number, make_span, parse_partial
 from layers.model.report import Report
 from layers.model.story import Story
@@ -106,6 +107,8 @@ COUNTRY_COLUMNS = (
     Column("iso_a3", _text(8)),
     Column("name", _text(120)),
 )
+CLOSEUP_COLUMNS = (*COUNTRY_COLUMNS, Column("box", one_of(CLOSEUP_BOXES)))
+"""``countries_10m.geojson``: the 1:10m shapes cut to a close-up box (``layers.model.basemap``)."""
 DISAGREEMENT_COLUMNS = (
     Column("id", pattern(re.compile(r"^D\d+$"), "an id like D01")),
     Column("topic", _text(200)),
@@ -166,6 +169,10 @@ class Catalog:
     """Every estimate of every series, oldest first within a series (``estimates.csv``)."""
     overlays: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     """Extra layers a user uploaded for their session only (name -> features with a ``text`` column)."""
+    closeup: gpd.GeoDataFrame = field(default_factory=lambda: gpd.GeoDataFrame(
+        {c.name: [] for c in CLOSEUP_COLUMNS} | {"where": []}, geometry=[], crs=WGS84))
+    """Country shapes at 1:10m inside the close-up boxes (``countries_10m.geojson``, optional): maps draw them
+    there from ``layers.model.basemap.CLOSEUP_MIN_ZOOM`` up."""
     derived: Derived = field(default_factory=Derived, repr=False)
     """Values built from this catalog on first use (``layers.load.derived``); the catalog itself never changes."""
 
@@ -416,6 +423,8 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
     report = Report()
     countries = _features(folder / "countries.geojson", report, ("Polygon", "MultiPolygon"),
                           COUNTRY_COLUMNS, limits, id_column=None)
+    closeup = _features(folder / "countries_10m.geojson", report, ("Polygon", "MultiPolygon"), CLOSEUP_COLUMNS,
+                        limits, id_column=None, optional=True)
     places = _features(folder / "places.geojson", report, ("Point",), PLACE_COLUMNS, limits)
     places = check_places_in_countries(places, countries, report)
     routes = _features(folder / "routes.geojson", report, ("LineString",), ROUTE_COLUMNS, limits,
@@ -452,7 +461,7 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
     return Catalog(folder, countries, places.set_index("id", drop=False), routes, events,
                    sources.set_index("id", drop=False), optional["disagreements"], optional["oped_claims"],
                    report, stories=stories, record_through=through, series=series.set_index("id", drop=False),
-                   estimates=estimates)
+                   estimates=estimates, closeup=closeup)
 
 
 def _estimates(folder: Path, events: set[str], sources: set[str], report: Report,

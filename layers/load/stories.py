@@ -187,9 +187,7 @@ def _chapter(raw: object, number: int, file: str, report: Report, known: _Known)
     body = _text(raw.get("body"), "body", problems, required=False)
     notes = _text(raw.get("notes"), "notes", problems, required=False)
     dates = _dates(raw, problems, known.span)
-    camera = _camera(raw["view"], problems) if "view" in raw else None
-    if "view" not in raw:
-        problems.error("view", None, "a view: {longitude, latitude, zoom, pitch, bearing}")
+    camera = _camera(raw["view"], problems) if "view" in raw else None  # no view: maps frame what it shows
     focus = _id_list(raw.get("focus"), "focus", problems) or []
     for ref in focus:
         if ref in schema.CATEGORIES:
@@ -209,7 +207,7 @@ def _chapter(raw: object, number: int, file: str, report: Report, known: _Known)
             problems.error("sources", ref, "a source id like S02")
         elif known.sources is not None and ref not in known.sources:
             problems.error("sources", ref, "a source id from sources.csv, of a source that loaded")
-    if problems.count or dates is None or camera is None:
+    if problems.count or dates is None:
         return None
     if known.evidence is not None:
         texts = {"title": title, "body": body, "notes": notes}

@@ -421,5 +421,6 @@ def merge_uploads(catalog: Catalog, uploads: Iterable[Upload], limits: Limits = 
         _copy_report(catalog.report),
         stories=catalog.stories,
         overlays={**catalog.overlays, **overlays},
+        closeup=catalog.closeup,
     )
     return SessionData(merged, report, files)

@@ -32,7 +32,8 @@ class Chapter:
     body: str
     start: dt.date
     end: dt.date
-    camera: Camera
+    camera: Camera | None
+    """Where the map looks; None (no ``view`` in the file) frames the events the chapter shows."""
     focus: tuple[str, ...] = ()
     notes: str = ""
     sources: tuple[str, ...] = ()

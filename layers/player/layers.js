@@ -264,15 +264,27 @@ function relabelSoon() {
 }
 /** Place names' size in pixels: larger in presenter mode, to be read from the back of a room. */
 function labelSize() { return state.presenter ? 20 : 12; }
-function makeCountries() {
+function makeCountries(zoom) {
   const b = theme().basemap;
   els.map.style.background = b.water;
-  return new Layers.GeoJsonLayer({
+  const layers = [new Layers.GeoJsonLayer({
     id: 'countries', data: D.payload.countries, filled: true, stroked: true, getFillColor: rgba(hexRgb(b.land), 255),
     getLineColor: rgba(hexRgb(b.border), 255), lineWidthUnits: 'pixels', getLineWidth: 1, lineWidthMinPixels: 1,
     pickable: false,
-  });
+  })];
+  // 1:10m close-ups (payload.closeup, when sent): from min_zoom up, their boxes are painted water, then their land.
+  const close = D.payload.closeup;
+  closeupShown = !!(close && (zoom ?? currentCamera().zoom) >= close.min_zoom);
+  if (close) {
+    layers.push(new Layers.GeoJsonLayer({id: 'countries-closeup-water', data: close.boxes, filled: true,
+      stroked: false, getFillColor: rgba(hexRgb(b.water), 255), visible: closeupShown, pickable: false}));
+    layers.push(new Layers.GeoJsonLayer({id: 'countries-closeup', data: close.land, filled: true, stroked: true,
+      getFillColor: rgba(hexRgb(b.land), 255), getLineColor: rgba(hexRgb(b.border), 255), lineWidthUnits: 'pixels',
+      getLineWidth: 1, lineWidthMinPixels: 1, visible: closeupShown, pickable: false}));
+  }
+  return layers;
 }
+let closeupShown = false;
 /** The session's uploaded layers (payload.overlays), drawn as they are; their text shows in the tooltip. */
 function makeOverlay() {
   if (!D.payload.overlays) return null;
@@ -286,7 +298,7 @@ let focusVersion = 0;
 
 function buildAll() {
   D.catRgb = theme().colors.map(hexRgb);
-  if (baseDeck) baseDeck.setProps({layers: [makeCountries()]});
+  if (baseDeck) baseDeck.setProps({layers: makeCountries()});
   L = {overlay: makeOverlay(), context: null, trips: makeTrips(), points: null};
   [L['selected-halo'], L['selected-path'], L['selected-point']] = makeSelection();
   L.places = makePlaces();
@@ -401,6 +413,10 @@ function followCamera(c) {
   if (baseDeck) {
     baseDeck.setProps({viewState: {longitude: c.longitude, latitude: c.latitude, zoom: c.zoom, pitch: c.pitch || 0,
       bearing: c.bearing || 0}});
+    const close = D && D.payload.closeup;
+    if (close && Layers && Layers.GeoJsonLayer && (c.zoom >= close.min_zoom) !== closeupShown) {  // crossed the close-ups' zoom: show or hide them
+      baseDeck.setProps({layers: makeCountries(c.zoom)});
+    }
   }
 }
 function onViewStateChange({viewState, interactionState}) {

@@ -18,6 +18,7 @@ from layers.model.view import View
 from layers.query.flows import flow_table as flows_of
 from layers.query.flows import paths, point_table
 from layers.query.select import focus_mask, select
+from layers.render.framing import view_camera
 
 DISPLAY_TOLERANCE_DEG = 0.05
 """Basemap simplification for display (~5 km): outlines dominate draw time on software WebGL."""
@@ -67,7 +68,7 @@ def deck(catalog: Catalog, view: View) -> pdk.Deck:
         pdk.Layer("TextLayer", places, id="labels", get_position="position", get_text="name", get_size=12,
                   get_color=rgb(BASEMAP["label"]), get_pixel_offset=[0, -12], pickable=False),
     ]
-    c = view.camera
+    c = view_camera(catalog, view)
     return pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(longitude=c.longitude, latitude=c.latitude, zoom=c.zoom,

@@ -19,6 +19,7 @@ import shapely
 from layers.load.catalog import Catalog
 from layers.load.derived import Key
 from layers.model import schema
+from layers.model.basemap import CLOSEUP_BOXES, CLOSEUP_MIN_ZOOM
 from layers.model.dates import EPOCH, day_number
 from layers.model.record import credit_line
 from layers.model.style import (
@@ -32,9 +33,10 @@ from layers.model.style import (
     THEMES,
     place_label,
 )
-from layers.model.view import MAX_WINDOW_DAYS, View
+from layers.model.view import MAX_WINDOW_DAYS, Camera, View
 from layers.query.flows import MIN_TRIP_DAYS, flow_table, paths, point_table
 from layers.query.select import filter_mask
+from layers.render.framing import view_camera
 from layers.render.mapspec import display_countries
 from layers.render.text import source_name
 
@@ -43,6 +45,9 @@ COORD_DIGITS = 3
 """Decimals kept in longitudes and latitudes (0.001 degree is about 100 m, far below what the map shows)."""
 BASEMAP_DIGITS = 2
 """Decimals kept in the basemap (about 1 km: finer than its ~5 km display simplification)."""
+CLOSEUP_TOLERANCE_DEG = 0.005
+"""Simplification of the 1:10m close-ups for the player (about 500 m: under a pixel up to zoom ~7.5 there)."""
+CLOSEUP_DIGITS = 3
 FRACTION_DIGITS = 4
 ROUTE_STYLE = {
     "sourced": {"width": 2.5, "alpha": 255, "dashed": False, "label": "Route drawn from a sourced track"},
@@ -79,6 +84,33 @@ PAYLOAD_COUNTRIES: Key[dict] = Key("payload_countries")
 def _basemap(catalog: Catalog) -> dict:
     return catalog.derived.get(PAYLOAD_COUNTRIES,
                                lambda: _round_geojson(display_countries(catalog), BASEMAP_DIGITS))
+
+
+PAYLOAD_CLOSEUP: Key[dict] = Key("payload_closeup")
+
+
+def _closeup(catalog: Catalog) -> dict:
+    """The 1:10m close-ups for the player: the boxes (repainted as water first) and the land inside them."""
+
+    def build() -> dict:
+        frame = catalog.closeup
+        land = [{"type": "Feature", "properties": {"name": name},
+                 "geometry": json.loads(shapely.to_geojson(shapely.simplify(geom, CLOSEUP_TOLERANCE_DEG,
+                                                                            preserve_topology=True)))}
+                for name, geom in zip(frame["name"], frame.geometry, strict=True)]
+        boxes = [{"type": "Feature", "properties": {"box": box_id},
+                  "geometry": json.loads(shapely.to_geojson(shapely.box(*box)))}
+                 for box_id, box in CLOSEUP_BOXES.items() if (frame["box"] == box_id).any()]
+        return {"min_zoom": CLOSEUP_MIN_ZOOM,
+                "boxes": {"type": "FeatureCollection", "features": boxes},
+                "land": _round_geojson({"type": "FeatureCollection", "features": land}, CLOSEUP_DIGITS)}
+
+    return catalog.derived.get(PAYLOAD_CLOSEUP, build)
+
+
+def wants_closeup(view: View) -> bool:
+    """Whether a player opened on ``view`` needs the close-ups: its camera is at ``CLOSEUP_MIN_ZOOM`` or closer."""
+    return view.camera is not None and view.camera.zoom >= CLOSEUP_MIN_ZOOM
 
 
 def _places(catalog: Catalog) -> dict[str, list]:
@@ -136,8 +168,9 @@ def _sources(catalog: Catalog, events: pd.DataFrame) -> tuple[dict[str, list], d
 
 
 def player_view(view: View) -> dict[str, Any]:
-    """The view as the player takes it (date as a day number, window, camera, focus, selection)."""
-    c = view.camera
+    """The view as the player takes it (date as a day number, window, camera, focus, selection); a view without
+    a camera gets deck.gl's old default here (:func:`payload` frames it first)."""
+    c = view.camera or Camera()
     return {
         "date": day_number(view.date) if view.date else None,
         "window": view.window_days,
@@ -160,8 +193,13 @@ def _overlays(catalog: Catalog) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def payload(catalog: Catalog, view: View) -> dict[str, Any]:
-    """Everything the player draws for ``view``'s filters; the view's time, camera and focus go in ``view``."""
+def payload(catalog: Catalog, view: View, *, closeup: bool | None = None) -> dict[str, Any]:
+    """Everything the player draws for ``view``'s filters; the view's time, camera and focus go in ``view`` (a view
+    without a camera is framed on what it shows, ``layers.render.framing``).
+
+    ``closeup``: add the 1:10m close-ups (``closeup``: about 310 KB on the shipped data) that the player draws from
+    zoom 5; None adds them when the view's own camera is that close (:func:`wants_closeup`). A player that moves
+    between chapters (the Story page, the briefing) asks for them whenever one of its chapters zooms in."""
     events = catalog.events[filter_mask(catalog, view)]
     category_ids = list(schema.CATEGORIES)
     confidence_ids = list(schema.CONFIDENCE)
@@ -206,8 +244,10 @@ def payload(catalog: Catalog, view: View) -> dict[str, Any]:
                   "themes": {name: {"title": t.title, "basemap": t.basemap(),
                                     "colors": [t.colors[c] for c in category_ids]} for name, t in THEMES.items()},
                   "attribution": credit_line(catalog.record_through)},
-        VIEW_KEY: player_view(view),
+        VIEW_KEY: player_view(view.with_(camera=view_camera(catalog, view))),
     }
+    if (wants_closeup(view) if closeup is None else closeup) and not catalog.closeup.empty:
+        data["closeup"] = _closeup(catalog)
     if catalog.overlays:  # uploaded layers (this session only): the key stays absent without them
         data["overlays"] = _overlays(catalog)
     return data

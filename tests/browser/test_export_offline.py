@@ -4,6 +4,7 @@ script from the data."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,15 @@ from playwright.sync_api import Page
 from layers.export.html import standalone_html
 from layers.load.catalog import load_catalog
 from layers.model.style import BASEMAP
-from layers.model.view import View
-from tests.browser.harness import click_event_on_map, map_pixels, player_frame, settled_images, state
+from layers.model.view import Camera, View
+from tests.browser.harness import (
+    animation_frames,
+    click_event_on_map,
+    map_pixels,
+    player_frame,
+    settled_images,
+    state,
+)
 from tests.factory import EVENTS, write_folder
 
 pytestmark = pytest.mark.browser
@@ -90,3 +98,37 @@ def test_the_static_map_and_the_live_map_name_the_same_places(tmp_path: Path, pa
         [[place_label(n), g.x, g.y] for n, g in zip(catalog.places["name"], catalog.places.geometry, strict=True)]))
     assert static == {"Pyongyang", "Rajin port", "Dunai"}, static
     assert live & inside == static, (live, inside, static)
+
+
+def test_the_close_ups_show_from_zoom_5_and_hide_below(tmp_path: Path, page_offline: Page) -> None:
+    """A close-up that is all water but one islet, inside the tiny data's Russia: drawn at zoom 6 (the box turns
+    to water), gone once the map is zoomed out below 5."""
+    folder = write_folder(tmp_path / "data")
+    islet = [[[131.9, 44.9], [132.1, 44.9], [132.1, 45.1], [131.9, 45.1], [131.9, 44.9]]]
+    (folder / "countries_10m.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"iso_a3": "RUS", "name": "Russia", "box": "far-east"},
+         "geometry": {"type": "Polygon", "coordinates": islet}}]}))
+    catalog = load_catalog(folder)
+    assert catalog.report.ok and len(catalog.closeup) == 1
+    path = tmp_path / "closeup.html"
+    path.write_text(standalone_html(catalog, View(camera=Camera(132.0, 48.0, 6.0))), encoding="utf-8")
+    page_offline.set_default_timeout(120_000)
+    page_offline.goto(path.as_uri())
+    frame = player_frame(page_offline)
+    frame.wait_for_function("window.__corridor.stats.draws >= 2")
+    animation_frames(frame, 4)
+    close = map_pixels(frame, {"land": BASEMAP["land"], "water": BASEMAP["water"]})
+    assert close["water"] > 0.8, close  # the 1:50m land (a rectangle over the whole view) is covered
+    box = frame.locator("#map").bounding_box()
+    page_offline.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    zoom = 6.0
+    for _ in range(40):  # small wheel steps until the map is just below zoom 5 (still over the box)
+        page_offline.mouse.wheel(0, 60)
+        animation_frames(frame, 8)
+        zoom = frame.evaluate("window.__corridor.state.camera.zoom")
+        if zoom < 4.8:
+            break
+    assert 4.0 < zoom < 4.8, zoom
+    animation_frames(frame, 6)
+    far = map_pixels(frame, {"land": BASEMAP["land"], "water": BASEMAP["water"]})
+    assert far["land"] > 0.3 and far["water"] < close["water"], far
