@@ -27,7 +27,7 @@ from layers.load.derived import Key
 from layers.model.dates import day_number
 from layers.model.view import Camera, View
 from layers.player.assets import install_player
-from layers.render.framing import PLAYER_VIEWPORT, view_camera
+from layers.render.framing import PLAYER_VIEWPORT, fit_arg, view_camera
 from layers.render.payload import VIEW_KEY, payload, payload_key, to_json, wants_closeup
 
 SERVED_DIR = install_player()
@@ -91,7 +91,8 @@ def player(data: dict[str, str], *, key: str, height: int = 560, camera: Camera 
            presenter: bool = False, show_controls: bool = True, show_legend: bool = True,
            show_details: bool = False, show_list: bool = False, report_keys: Sequence[str] = (),
            transition_ms: int = 1200, speed: float | None = None, rev: int = 0, title: str = "",
-           theme: str = "standard", reduced_motion: bool = False, description: Sequence[str] = ()) -> dict | None:
+           theme: str = "standard", reduced_motion: bool = False, description: Sequence[str] = (),
+           fit: dict[str, Any] | None = None) -> dict | None:
     """Draw the player and return the last thing the user did in it (or None).
 
     Args (each becomes a component arg; the browser acts on an arg only when it differs from the last render):
@@ -100,6 +101,8 @@ def player(data: dict[str, str], *, key: str, height: int = 560, camera: Camera 
       key: the Streamlit widget key (keeps one iframe alive across reruns).
       height: map height in pixels (the controls add about 110 px below it).
       camera: where to look; a changed camera flies there over ``transition_ms`` (0 = jump). None = the default.
+      fit: ``{"bounds": [w, s, e, n], "padding": px}`` (``layers.render.framing.fit_arg``): the browser frames
+        these bounds for the map's real size, instead of ``camera`` (which is then only a first guess).
       date: the date to show (``datetime.date`` or a day number since 2022-01-01); a changed date jumps there and
         pauses. None shows every event (the end of the timeline).
       window: moving-window length in days; None = cumulative.
@@ -131,7 +134,7 @@ def player(data: dict[str, str], *, key: str, height: int = 560, camera: Camera 
         show_controls=bool(show_controls), show_legend=bool(show_legend), show_details=bool(show_details),
         show_list=bool(show_list), report_keys=list(report_keys), transition_ms=int(transition_ms), speed=speed,
         rev=int(rev), title=title, theme=theme, reduced_motion=bool(reduced_motion),
-        description=[str(x) for x in description], key=key, default=None,
+        description=[str(x) for x in description], fit=fit, key=key, default=None,
     )
 
 
@@ -142,5 +145,6 @@ def view_args(view: View, catalog: Catalog | None = None,
     (``layers.render.framing``)."""
     camera = view_camera(catalog, view, *viewport) if catalog is not None else view.camera
     return {"camera": camera, "date": view.date, "window": view.window_days, "focus": view.focus,
-            "selected": view.selected, "title": view.title}
+            "selected": view.selected, "title": view.title,
+            "fit": fit_arg(catalog, view) if catalog is not None else None}
 

@@ -95,12 +95,16 @@ function makeCasing(ids) {
   const rgb = hexRgb(casing); const k = sizeScale(); const pad = 2 * D.style.casing_px;
   const nc = D.cats.length;
   const data = Array.from(ids, (gid) => {
-    const path = D.paths[Math.floor((gid >> 1) / nc)];
-    return {xy: path.xy, color: rgba(rgb, gid & 1 ? 255 : 255 * D.style.dim), width: routeStyle(path).width * k + pad};
+    const b = gid >> 1; const path = D.paths[Math.floor(b / nc)];
+    const group = {kind: 'context', gid, path, cat: b % nc, focused: gid & 1};
+    return {xy: path.xy, group, color: rgba(rgb, gid & 1 ? 255 : 255 * D.style.dim),
+      width: routeStyle(path).width * k + pad};
   });
+  // pickable: the dark gaps between a schematic line's dashes are part of the line to a pointer too
   return new Layers.PathLayer({
     id: 'context-casing', data, getPath: (d) => d.xy, positionFormat: 'XY', getColor: (d) => d.color,
     getWidth: (d) => d.width, widthUnits: 'pixels', capRounded: true, jointRounded: true, _pathType: 'open',
+    pickable: true,
   });
 }
 /** A point ``f`` of the way along a path, in lon/lat. */
@@ -346,7 +350,7 @@ function eventOf(info) {
   if (!o || !info.layer) return -1;
   if (info.layer.id.startsWith('trips-')) return o.ev;
   switch (info.layer.id) {
-    case 'context': case 'points':
+    case 'context': case 'context-casing': case 'points':
       return groupEvents(o.group || o).reduce((best, e) => (best < 0 || D.evT0[e] >= D.evT0[best] ? e : best), -1);
     default: return -1;
   }
@@ -362,7 +366,7 @@ function tooltip(info) {
   const ev = eventOf(info);
   if (ev < 0) return null;
   const lines = [D.ev.title[ev], `${D.ev.date[ev]} · ${D.cats[D.ev.cat[ev]].label}`];
-  const grouped = info.layer.id === 'context' || info.layer.id === 'points';
+  const grouped = ['context', 'context-casing', 'points'].includes(info.layer.id);
   const many = grouped ? groupEvents(info.object.group || info.object).length : 0;
   const where = info.layer.id === 'points' ? 'here' : 'on this way';
   if (many > 1) lines.push(`${many} events ${where}; click for the latest`);
@@ -407,6 +411,19 @@ function flyTo(camera, ms) {
     followCamera(target);
   }
   updateDashes(target.zoom);
+}
+/** Frame fitTarget's bounds (a view no one chose a camera for) in the map at its real size, with deck.gl's own
+ * fitBounds (the camera Python sent was a guess made without knowing the size). */
+function fitToMap(ms) {
+  if (!fitTarget || !liveDeck) return;
+  const [w, s, e, n] = fitTarget.bounds.map(Number);
+  const width = els.map.clientWidth; const height = els.map.clientHeight;
+  const view = (liveDeck.props.views || [])[0];
+  if (![w, s, e, n].every(Number.isFinite) || !width || !height || !view || !view.makeViewport) return;
+  const pad = Math.max(0, Math.min(+fitTarget.padding || 0, width / 4, height / 4));
+  const fitted = view.makeViewport({width, height, viewState: {longitude: 0, latitude: 0, zoom: 1}})
+    .fitBounds([[w, s], [e, n]], {padding: pad, maxZoom: 8});
+  flyTo({longitude: fitted.longitude, latitude: fitted.latitude, zoom: fitted.zoom, pitch: 0, bearing: 0}, ms);
 }
 /** Keep the basemap under the live map. */
 function followCamera(c) {

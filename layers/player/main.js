@@ -83,7 +83,11 @@ function applyView(a, prev) {
     if (Number.isFinite(day) && Math.floor(state.t) !== day) { pause(null); setTime(day, false); renderList(); }
     moved = true;
   }
-  if ((first || forced || !same(a.camera, prev.camera)) && a.camera) {
+  if (first || forced || !same(a.fit, prev.fit)) {
+    fitTarget = a.fit && Array.isArray(a.fit.bounds) ? a.fit : null;
+    if (fitTarget) fitToMap(first ? 0 : +(a.transition_ms ?? opts.transition_ms));
+  }
+  if ((first || forced || !same(a.camera, prev.camera)) && a.camera && !fitTarget) {
     if (!closeCamera(a.camera, state.camera)) flyTo(a.camera, first ? 0 : +(a.transition_ms ?? opts.transition_ms));
     else reportedCamera = roundCamera(a.camera);
   }
@@ -153,7 +157,7 @@ function start() {
     els.map.style.height = `${Math.max(360, window.innerHeight - 150)}px`;
     if (!useData(payload, payload.key || 'inline')) return;
     applyView({date: view.date, window: view.window, camera: view.camera, focus: view.focus,
-      selected: view.selected}, null);
+      selected: view.selected, fit: view.fit}, null);
     return;
   }
   if (!inStreamlit) { setStatus('No map data: open this player from the app or an exported file.'); return; }

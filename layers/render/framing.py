@@ -47,6 +47,14 @@ def framed_camera(catalog: Catalog, view: View, width: float, height: float,
     return fit_camera(view_bounds(catalog, view), width, height, padding)
 
 
+def fit_arg(catalog: Catalog, view: View, padding: float = PLAYER_PADDING) -> dict[str, object] | None:
+    """For the player, when ``view`` has no camera: the bounds to fit and the padding, so the browser frames them
+    for the map's real size (``view_camera``'s guess is only where it starts). None when the view has a camera."""
+    if view.camera is not None:
+        return None
+    return {"bounds": list(view_bounds(catalog, view)), "padding": padding}
+
+
 def view_camera(catalog: Catalog, view: View, width: float = PLAYER_VIEWPORT[0], height: float = PLAYER_VIEWPORT[1],
                 padding: float | Padding = PLAYER_PADDING) -> Camera:
     """The view's own camera, or (when it has none) the camera that frames what it shows."""

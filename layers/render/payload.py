@@ -36,7 +36,7 @@ from layers.model.style import (
 from layers.model.view import MAX_WINDOW_DAYS, Camera, View
 from layers.query.flows import MIN_TRIP_DAYS, flow_table, paths, point_table
 from layers.query.select import filter_mask
-from layers.render.framing import view_camera
+from layers.render.framing import fit_arg, view_camera
 from layers.render.mapspec import display_countries
 from layers.render.text import source_name
 
@@ -244,7 +244,7 @@ def payload(catalog: Catalog, view: View, *, closeup: bool | None = None) -> dic
                   "themes": {name: {"title": t.title, "basemap": t.basemap(),
                                     "colors": [t.colors[c] for c in category_ids]} for name, t in THEMES.items()},
                   "attribution": credit_line(catalog.record_through)},
-        VIEW_KEY: player_view(view.with_(camera=view_camera(catalog, view))),
+        VIEW_KEY: {**player_view(view.with_(camera=view_camera(catalog, view))), "fit": fit_arg(catalog, view)},
     }
     if (wants_closeup(view) if closeup is None else closeup) and not catalog.closeup.empty:
         data["closeup"] = _closeup(catalog)
