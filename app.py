@@ -7,9 +7,13 @@ from ui.data import catalog
 
 LEGIBLE_CSS = """<style>
 [data-testid="stApp"] [data-testid="stCaptionContainer"] { opacity: 1; color: #5b5b57; }
+[data-testid="stApp"] :is(a, button, input, select, textarea, summary, [tabindex]):focus-visible {
+  outline: 2px solid #1f5fa8; outline-offset: 2px; }
 </style>"""
-"""Streamlit fades captions to 60 % opacity: grey text at 3.9:1 and links at 3:1 on white, under WCAG's 4.5:1.
-This grey at full opacity reads at 6.4:1 or better on the app's backgrounds, and links keep their own colour."""
+"""Streamlit fades captions to 60 % opacity: grey text at 3.9:1 and links at 3:1 on white, under WCAG's 4.5:1;
+this grey at full opacity reads at 6.4:1 or better on the app's backgrounds, and links keep their own colour.
+Some of Streamlit's controls (the page links, the multiselects' inputs) show no focus: every focused control gets
+an outline."""
 
 MAP_ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#1f5fa8" '
             'd="M2 5.5 8.5 3l7 2.5L22 3v15.5L15.5 21l-7-2.5L2 21z"/><path d="M8.5 3v15.5M15.5 5.5V21" stroke="#fff" '

@@ -57,6 +57,7 @@ let lastArgs = null;
 let pendingArgs = null;
 let focusSet = null;      // Uint8Array over events, or null when nothing is focused
 let selectedEv = -1;
+let detailsFrom = -1;     // the event whose list button opened the details (focus goes back to it on close)
 let signature = '';
 let layerKeys = {};       // what the context and points layers were last made from (see rebuildVisible)
 let lastRebuild = 0;
