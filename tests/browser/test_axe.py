@@ -44,6 +44,15 @@ def open_app(page: Page, url: str) -> None:
     streamlit_idle(page)
 
 
+def open_expanders(page: Page) -> None:
+    """Open every folded Streamlit expander of the page, so that axe checks what is inside."""
+    folded = page.locator("[data-testid='stExpander'] details:not([open]) > summary")
+    for _ in range(folded.count()):
+        folded.first.click()
+    assert folded.count() == 0
+    streamlit_idle(page)
+
+
 def check(page: Page, axe: str, must_check: dict[str, set[str]] | None = None) -> None:
     started = time.perf_counter()
     report = assert_accessible(page, axe, must_check)
@@ -54,12 +63,15 @@ def check(page: Page, axe: str, must_check: dict[str, set[str]] | None = None) -
 def test_explore_with_an_event_open(app_server: AppServer, page_offline: Page, axe: str) -> None:
     open_app(page_offline, f"{app_server.url}/?t=2023-12-01&ev=E008")
     expect(page_offline.get_by_text("Putin and Kim hold a summit at the Vostochny Cosmodrome").first).to_be_visible()
+    open_expanders(page_offline)
     check(page_offline, axe, {PLAYER: PLAYER_CONTROLS | {"#map"}})
 
 
 def test_story_reading(app_server: AppServer, page_offline: Page, axe: str) -> None:
     open_app(page_offline, f"{app_server.url}/story?story={STORY.name}&chapter={CHAPTER.id}")
     expect(page_offline.get_by_role("heading", name=CHAPTER.title)).to_be_visible()
+    open_expanders(page_offline)
+    expect(page_offline.get_by_text(f"{STORY.chapters.index(CHAPTER) + 1}. {CHAPTER.title}")).to_be_visible()
     check(page_offline, axe, {PLAYER: PLAYER_CONTROLS})
 
 
@@ -74,13 +86,21 @@ def test_speaker_notes(app_server: AppServer, page_offline: Page, axe: str) -> N
     page_offline.goto(f"{app_server.url}/story?story={STORY.name}&chapter={CHAPTER.id}&notes=1")
     expect(page_offline.locator(".st-key-story-notes h2")).to_have_text(CHAPTER.title)
     streamlit_idle(page_offline)
+    open_expanders(page_offline)
     check(page_offline, axe)
 
 
-def test_evidence_with_an_event_open(app_server: AppServer, page_offline: Page, axe: str) -> None:
+def test_evidence_every_tab(app_server: AppServer, page_offline: Page, axe: str) -> None:
     open_app(page_offline, f"{app_server.url}/evidence?ev=E008")
     expect(page_offline.get_by_role("heading", name=re.compile("E008"))).to_be_visible()
     check(page_offline, axe, {PLAYER: {"#map"}})
+    tabs = page_offline.get_by_role("tab").all()
+    assert len(tabs) == 4
+    for tab in tabs[1:]:  # disagreements, estimates, the op-ed's claims
+        tab.click()
+        expect(tab).to_have_attribute("aria-selected", "true")
+        streamlit_idle(page_offline)
+        check(page_offline, axe)
 
 
 def test_standalone_export(tmp_path: Path, page_offline: Page, axe: str) -> None:
