@@ -29,7 +29,9 @@ FOCUSED = """() => {
     const el = doc.activeElement;
     if (el && el.tagName === 'IFRAME' && el.contentDocument) { doc = el.contentDocument; inFrame = true; continue; }
     if (!el || el === doc.body) return {tag: 'BODY', inFrame};
-    const style = doc.defaultView.getComputedStyle(el);
+    // A Streamlit select shows its focus on the box around its input.
+    const shown = el.getAttribute('role') === 'combobox' ? el.closest('[role="group"]') || el : el;
+    const style = doc.defaultView.getComputedStyle(shown);
     return {tag: el.tagName, id: el.id, label: el.getAttribute('aria-label') || '', inFrame,
             text: (el.textContent || '').trim().slice(0, 80), href: el.getAttribute('href') || '',
             pressed: el.getAttribute('aria-pressed'), details: !!el.closest('.st-key-event-details, #details'),
