@@ -13,7 +13,7 @@ from ui.data import catalog
 LEGIBLE_CSS = """<style>
 [data-testid="stApp"] [data-testid="stCaptionContainer"] { opacity: 1; color: #5b5b57; }
 [data-testid="stApp"] :is(a, button, input, select, textarea, summary, [tabindex]):not([role="combobox"]):focus-visible,
-[data-testid="stApp"] [role="group"]:has(> * > input[role="combobox"]:focus-visible) {
+[data-testid="stApp"] [role="group"]:has(input[role="combobox"]:focus-visible) {
   outline: 2px solid #1f5fa8; outline-offset: 2px; }
 </style>"""
 
