@@ -1,5 +1,6 @@
 """Browser test harness, importable by any test: Debian's chromium through Playwright, a Streamlit server on
-127.0.0.1, pages with every non-local request blocked and recorded, and helpers for the map player.
+127.0.0.1, pages with every non-local request blocked and recorded, helpers for the map player, and axe-core run
+in every frame of a page (:func:`assert_accessible`, with the script from the ``axe`` fixture).
 
 Fixtures built on it live in ``tests/browser/conftest.py``:
 
