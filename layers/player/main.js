@@ -72,7 +72,11 @@ function applyView(a, prev) {
   if (first || forced || !same(a.focus, prev.focus)) setFocus(a.focus || []);
   if ((first || forced || !same(a.date, prev.date)) && a.date !== undefined) {
     const day = a.date === null ? D.range[1] : +a.date;
-    if (Number.isFinite(day) && Math.floor(state.t) !== day) { pause(null); setTime(day, false); renderList(); }
+    const echo = forced ? -1 : sentDays.indexOf(day);  // Python repeating a day this player reported earlier
+    sentDays = echo >= 0 ? sentDays.slice(echo + 1) : [];
+    if (echo < 0 && Number.isFinite(day) && Math.floor(state.t) !== day) {
+      pause(null); setTime(day, false); renderList();
+    }
   }
   if ((first || forced || !same(a.camera, prev.camera)) && a.camera) {
     if (!closeCamera(a.camera, state.camera)) flyTo(a.camera, first ? 0 : +(a.transition_ms ?? opts.transition_ms));

@@ -132,6 +132,18 @@ def streamlit_idle(page: Page, timeout_ms: int = 60_000) -> None:
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
 
 
+APP_STYLES_APPLIED = """() => {
+  const caption = document.querySelector('[data-testid="stSidebar"] [data-testid="stCaptionContainer"]');
+  return !!caption && getComputedStyle(caption).opacity === '1';
+}"""
+"""True once app.py's stylesheet is in effect (Streamlit draws ``st.html`` with a chunk it may load late)."""
+
+
+def app_styles_applied(page: Page, timeout_ms: int = 60_000) -> None:
+    """Wait until app.py's stylesheet (legible captions, focus outlines) applies to the page."""
+    page.wait_for_function(APP_STYLES_APPLIED, timeout=timeout_ms)
+
+
 def settled_images(page: Page) -> None:
     """Wait until every image of every frame has loaded or failed: an onerror or onload would have fired."""
     for frame in page.frames:

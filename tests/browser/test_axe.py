@@ -18,7 +18,15 @@ from playwright.sync_api import Page, expect
 from layers.export.html import standalone_html
 from layers.load.catalog import load_catalog
 from layers.model.view import View
-from tests.browser.harness import AXE_EXCLUSIONS, ROOT, AppServer, assert_accessible, player_frame, streamlit_idle
+from tests.browser.harness import (
+    AXE_EXCLUSIONS,
+    ROOT,
+    AppServer,
+    app_styles_applied,
+    assert_accessible,
+    player_frame,
+    streamlit_idle,
+)
 
 pytestmark = pytest.mark.browser
 DATA = ROOT / "geodata"
@@ -42,6 +50,7 @@ def open_app(page: Page, url: str) -> None:
     page.goto(url)
     player_frame(page, WAIT_MS)
     streamlit_idle(page)
+    app_styles_applied(page)
 
 
 def open_expanders(page: Page) -> None:
@@ -86,6 +95,7 @@ def test_speaker_notes(app_server: AppServer, page_offline: Page, axe: str) -> N
     page_offline.goto(f"{app_server.url}/story?story={STORY.name}&chapter={CHAPTER.id}&notes=1")
     expect(page_offline.locator(".st-key-story-notes h2")).to_have_text(CHAPTER.title)
     streamlit_idle(page_offline)
+    app_styles_applied(page_offline)
     open_expanders(page_offline)
     check(page_offline, axe)
 

@@ -5,17 +5,25 @@ focus indicator (an outline or a box shadow) on every control the focus stops at
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import Frame, Page, WebSocketRoute, expect
 
 from layers.export.html import standalone_html
 from layers.load.catalog import load_catalog
 from layers.model.view import View
-from tests.browser.harness import AppServer, player_frame, state, streamlit_idle
+from tests.browser.harness import (
+    AppServer,
+    animation_frames,
+    app_styles_applied,
+    player_frame,
+    state,
+    streamlit_idle,
+)
 from tests.factory import write_folder
 
 pytestmark = pytest.mark.browser
@@ -70,6 +78,7 @@ def explore(app_server: AppServer, page_offline: Page) -> tuple[Page, Frame]:
     page_offline.goto(f"{app_server.url}/?t=2023-09-20")
     frame = player_frame(page_offline, WAIT_MS)
     streamlit_idle(page_offline)
+    app_styles_applied(page_offline)
     return page_offline, frame
 
 
@@ -90,14 +99,18 @@ def test_explore_by_keyboard_only(explore: tuple[Page, Frame]) -> None:
     assert paused["date"] > start["date"] and date_shown(frame) != "up to 20 Sep 2023"
     page.wait_for_function(f"location.search.includes('t={paused['date']}')")
 
-    # Step back and forward a week with the step buttons.
+    # Step back two weeks and forward one with the step buttons, pressed as fast as keys repeat: the app's echo of
+    # an earlier step must not undo a later one.
     tab_to(page, "f.inFrame && f.id === 'step-back'")
     page.keyboard.press("Enter")
-    frame.wait_for_function(f"window.__corridor.state.day === {paused['day'] - 7}")
+    page.keyboard.press("Enter")
     tab_to(page, "f.inFrame && f.id === 'step-forward'")
     page.keyboard.press("Space")
-    frame.wait_for_function(f"window.__corridor.state.day === {paused['day']}")
-    assert date_shown(frame).endswith(dt.date.fromisoformat(paused["date"]).strftime("%b %Y"))
+    week_before = dt.date.fromisoformat(paused["date"]) - dt.timedelta(days=7)
+    page.wait_for_function(f"location.search.includes('t={week_before}')")
+    streamlit_idle(page)
+    assert state(frame)["day"] == paused["day"] - 7
+    assert date_shown(frame) == f"up to {week_before.day} {week_before:%b %Y}"
 
     # Back out of the player to the confidence filter: keep only the official confirmations.
     shown = state(frame)["visibleEvents"]
@@ -120,6 +133,55 @@ def test_explore_by_keyboard_only(explore: tuple[Page, Frame]) -> None:
     f = tab_to(page, "f.tag === 'A' && f.details && f.href.startsWith('https://')", back=True)
     assert "Outlet" in f["text"], f
     print(f"keyboard walk through Explore in {time.perf_counter() - started:.1f} s")
+
+
+def test_a_late_echo_of_a_step_does_not_undo_the_next(app_server: AppServer, page_offline: Page) -> None:
+    """A held Enter steps faster than Streamlit reruns, so the page's echo of one step (its args, with the date
+    the player reported) can arrive after the next step: it must not move the player back. The test holds the
+    page's messages to the app, takes two steps, then lets the first step's message through alone."""
+    page = page_offline
+    held: list[str | bytes] = []
+    hold = {"on": False}
+    app: dict[str, WebSocketRoute] = {}
+
+    def route(ws: WebSocketRoute) -> None:
+        app["ws"] = ws.connect_to_server()
+        ws.on_message(lambda message: held.append(message) if hold["on"] else app["ws"].send(message))
+
+    page.route_web_socket(re.compile(r"/_stcore/stream"), route)
+    page.set_default_timeout(WAIT_MS)
+    page.goto(f"{app_server.url}/?t=2023-09-20")
+    frame = player_frame(page, WAIT_MS)
+    streamlit_idle(page)
+    start = state(frame)["day"]
+    tab_to(page, "f.inFrame && f.id === 'step-back'")
+
+    def wait_held(count: int) -> None:
+        deadline = time.monotonic() + 30
+        while len(held) < count and time.monotonic() < deadline:  # each call lets Playwright deliver messages
+            frame.evaluate("0")
+        assert len(held) >= count, f"{len(held)} message(s) from the page held, {count} expected"
+
+    hold["on"] = True
+    page.keyboard.press("Enter")
+    frame.wait_for_function(f"window.__corridor.state.day === {start - 7}")
+    first = state(frame)["date"]
+    wait_held(1)  # the first step's message is out before the second step (so the two are not sent as one)
+    page.keyboard.press("Enter")
+    frame.wait_for_function(f"window.__corridor.state.day === {start - 14}")
+    second = state(frame)["date"]
+    wait_held(2)
+    hold["on"] = False
+    app["ws"].send(held[0])  # the first step reaches the app; its rerun sends the player the first date
+    page.wait_for_function(f"location.search.includes('t={first}')")
+    streamlit_idle(page)
+    animation_frames(frame, 3)
+    assert state(frame)["day"] == start - 14, "the late echo of the first step moved the player back"
+    for message in held[1:]:
+        app["ws"].send(message)
+    page.wait_for_function(f"location.search.includes('t={second}')")
+    streamlit_idle(page)
+    assert state(frame)["day"] == start - 14
 
 
 @pytest.fixture
