@@ -128,7 +128,7 @@ def event_details(catalog: Catalog, view: View) -> None:
         st.info("Click a flow or a point on the map, or choose an event in the list, to see its details and "
                 "sources.", icon=":material/touch_app:")
         return
-    with st.container(border=True):
+    with st.container(border=True, key="event-details"):
         st.markdown(f"#### {md(event['title'])}")
         precision = PRECISION_WORDS.get(event["precision"], event["precision"])
         lines = [f"**Date:** {md(event['date_label'])} ({md(precision)})",

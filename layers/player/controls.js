@@ -185,6 +185,7 @@ function setFocus(list) {
   if (D && liveDeck && L.trips) { L.trips = makeTrips(); rebuildVisible(true); push(); }
 }
 function select(ev, report) {
+  detailsFrom = -1;
   selectedEv = D && ev >= 0 && ev < D.n ? ev : -1;
   state.selected = selectedEv >= 0 ? D.ev.id[selectedEv] : null;
   if (!D) return;
@@ -249,6 +250,15 @@ function renderDetails() {
   }
 }
 
+/** Close the details; the focus goes back to the list button that opened them, if it is still listed. */
+function closeDetails() {
+  const from = detailsFrom;
+  detailsFrom = -1;
+  select(-1, false);
+  const back = from >= 0 ? els.list.querySelector(`button[data-ev="${from}"]`) : null;
+  if (back) back.focus();
+}
+
 function renderList() {
   if (!opts.show_list || !D) { els.listWrap.hidden = true; return; }
   els.listWrap.hidden = false;
@@ -259,8 +269,12 @@ function renderList() {
     const li = el('li');
     const b = el('button', `${D.ev.date[i]}: ${D.ev.title[i]} (${D.cats[D.ev.cat[i]].label})`);
     b.type = 'button';
+    b.dataset.ev = String(i);
     if (i === selectedEv) b.setAttribute('aria-current', 'true');
-    b.addEventListener('click', () => select(i, true));
+    b.addEventListener('click', () => {
+      select(i, true);
+      if (!els.details.hidden) { detailsFrom = i; els.detailsTitle.focus(); }  // a keyboard user reads on there
+    });
     li.append(b);
     return li;
   }));
@@ -327,7 +341,8 @@ function wireControls() {
     if (Number.isFinite(w) && w >= 1 && w <= D.style.max_window_days) setMode(w, true);
     else els.windowDays.value = String(state.windowDays);
   });
-  els.detailsClose.addEventListener('click', () => select(-1, false));
+  els.detailsClose.addEventListener('click', closeDetails);
+  els.details.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); closeDetails(); } });
   document.addEventListener('keydown', (e) => {
     const tag = (e.target && e.target.tagName) || '';
     if (['INPUT', 'SELECT', 'TEXTAREA'].includes(tag) || e.altKey || e.ctrlKey || e.metaKey) return;

@@ -80,7 +80,11 @@ function applyView(a, prev) {
   if (first || forced || !same(a.focus, prev.focus)) { setFocus(a.focus || []); moved = true; }
   if ((first || forced || !same(a.date, prev.date)) && a.date !== undefined) {
     const day = a.date === null ? D.range[1] : +a.date;
-    if (Number.isFinite(day) && Math.floor(state.t) !== day) { pause(null); setTime(day, false); renderList(); }
+    const echo = forced ? -1 : sentDays.indexOf(day);  // Python repeating a day this player reported earlier
+    sentDays = echo >= 0 ? sentDays.slice(echo + 1) : [];
+    if (echo < 0 && Number.isFinite(day) && Math.floor(state.t) !== day) {
+      pause(null); setTime(day, false); renderList();
+    }
     moved = true;
   }
   if (first || forced || !same(a.fit, prev.fit)) {

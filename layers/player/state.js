@@ -62,6 +62,9 @@ let lastArgs = null;
 let pendingArgs = null;
 let focusSet = null;      // Uint8Array over events, or null when nothing is focused
 let selectedEv = -1;
+let sentDays = [];        // days reported to Python whose echo in the args has not come back: a late echo of an
+                          // earlier step must not undo the steps taken since (a held Enter repeats a step fast)
+let detailsFrom = -1;     // the event whose list button opened the details (focus goes back to it on close)
 let signature = '';
 let reducedDue = 0;
 let fitTarget = null;     // {bounds: [w, s, e, n], padding}: a view without a chosen camera, framed in the browser       // ms of reduced-motion playback since the last step
@@ -115,6 +118,7 @@ const reportHeight = () => bridge.reportHeight();
 /** Tell Python something the user did (never called during playback). */
 function send(kind, extra) {
   if (!D) return;
+  if (sentDays[sentDays.length - 1] !== state.day) sentDays = [...sentDays.slice(-19), state.day];
   bridge.send(Object.assign({kind, key: D.key, date: state.day, window: state.window,
     camera: roundCamera(currentCamera())}, extra || {}));
 }

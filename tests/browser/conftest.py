@@ -2,7 +2,8 @@
 
 Reuse them from any module under ``tests/browser/``: ``app_server`` (a running app, ``.url``), ``browser``
 (chromium), ``page_offline`` (a page that fails its test on any request leaving 127.0.0.1 or any script error),
-``data_folder`` (override it in a module to serve other data).
+``data_folder`` (override it in a module to serve other data), ``axe`` (axe-core's script, for
+``harness.assert_accessible``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.harness import CHROMIUM, LAUNCH_ARGS, VIEWPORT, AppServer, guard_page, start_app
+from tests.browser.harness import (
+    AXE_JS,
+    CHROMIUM,
+    LAUNCH_ARGS,
+    VIEWPORT,
+    AppServer,
+    axe_source,
+    guard_page,
+    start_app,
+)
 from tests.factory import write_folder
 
 
@@ -28,6 +38,18 @@ def chromium() -> Path:
             pytest.fail(reason + "; CI is set, so this is a failure")
         pytest.skip(reason)
     return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def axe() -> str:
+    """axe-core's script from ``make axe``, or a loud skip (a failure when ``CI`` is set)."""
+    source = axe_source()
+    if source is None:
+        reason = f"ACCESSIBILITY TESTS NOT RUN: {AXE_JS} is missing (run `make axe`: npm ci in tests/browser/axe)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + "; CI is set, so this is a failure")
+        pytest.skip(reason)
+    return source
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """Browser test harness, importable by any test: Debian's chromium through Playwright, a Streamlit server on
-127.0.0.1, pages with every non-local request blocked and recorded, and helpers for the map player.
+127.0.0.1, pages with every non-local request blocked and recorded, helpers for the map player, and axe-core run
+in every frame of a page (:func:`assert_accessible`, with the script from the ``axe`` fixture).
 
 Fixtures built on it live in ``tests/browser/conftest.py``:
 
@@ -131,8 +132,112 @@ def streamlit_idle(page: Page, timeout_ms: int = 60_000) -> None:
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
 
 
+APP_STYLES_APPLIED = """() => {
+  const caption = document.querySelector('[data-testid="stSidebar"] [data-testid="stCaptionContainer"]');
+  return !!caption && getComputedStyle(caption).opacity === '1';
+}"""
+"""True once app.py's stylesheet is in effect (Streamlit draws ``st.html`` with a chunk it may load late)."""
+
+
+def app_styles_applied(page: Page, timeout_ms: int = 60_000) -> None:
+    """Wait until app.py's stylesheet (legible captions, focus outlines) applies to the page."""
+    page.wait_for_function(APP_STYLES_APPLIED, timeout=timeout_ms)
+
+
 def settled_images(page: Page) -> None:
     """Wait until every image of every frame has loaded or failed: an onerror or onload would have fired."""
     for frame in page.frames:
         frame.wait_for_function("Array.from(document.images).every((i) => i.complete)")
         animation_frames(frame, 2)
+
+
+# ---------- accessibility: axe-core in every frame ----------
+
+AXE_JS = ROOT / "tests" / "browser" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core, installed by ``make axe`` (``npm ci`` in ``tests/browser/axe``); never fetched at run time."""
+FAILING_IMPACTS = ("serious", "critical")
+AXE_EXCLUSIONS: tuple[tuple[str, str], ...] = ()
+"""(rule id, exact target selector) pairs not counted as failures; each one is listed with its reason in
+README.md's "Accessibility checks" (a test checks that it is)."""
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations', 'passes'], iframes: false});
+  const nodes = (rule) => rule.nodes.map((n) => ({target: n.target.map(String), summary: n.failureSummary || '',
+                                                  impact: n.impact || rule.impact || ''}));
+  return {violations: result.violations.map((r) => ({id: r.id, impact: r.impact || '', help: r.help,
+                                                     nodes: nodes(r)})),
+          passes: result.passes.map((r) => ({id: r.id, nodes: nodes(r)}))};
+}"""
+
+
+@dataclass
+class AxeFinding:
+    """One node that broke one axe rule, in one frame."""
+
+    rule: str
+    impact: str
+    help: str
+    frame: str
+    target: list[str]
+    summary: str
+
+    def __str__(self) -> str:
+        summary = " / ".join(line.strip() for line in self.summary.splitlines() if line.strip())
+        return f"[{self.impact}] {self.rule} ({self.help}) in {self.frame}\n    at {' >> '.join(self.target)}\n" \
+               f"    {summary}"
+
+
+@dataclass
+class AxeReport:
+    """axe-core's findings over every frame of a page, and which nodes of each frame it checked."""
+
+    findings: list[AxeFinding] = field(default_factory=list)
+    checked: dict[str, set[str]] = field(default_factory=dict)
+    """Frame URL -> the target selectors axe checked there (passes and violations)."""
+
+    def failures(self) -> list[AxeFinding]:
+        """The serious and critical findings, less the exclusions of :data:`AXE_EXCLUSIONS`."""
+        return [f for f in self.findings if f.impact in FAILING_IMPACTS
+                and (f.rule, " >> ".join(f.target)) not in AXE_EXCLUSIONS]
+
+    def checked_in(self, url_part: str) -> set[str]:
+        """The selectors axe checked in the frames whose URL contains ``url_part``."""
+        return set().union(*(nodes for url, nodes in self.checked.items() if url_part in url))
+
+
+def axe_source() -> str | None:
+    """axe-core's script, or None when ``make axe`` has not installed it."""
+    return AXE_JS.read_text(encoding="utf-8") if AXE_JS.is_file() else None
+
+
+def run_axe(page: Page, source: str) -> AxeReport:
+    """Inject axe-core into every frame of ``page`` (the page and its component iframes) and run it in each."""
+    report = AxeReport()
+    for frame in page.frames:
+        if frame.is_detached() or frame.url in ("", "about:blank"):
+            continue
+        if not frame.evaluate("typeof window.axe === 'object'"):
+            frame.add_script_tag(content=source)
+        result = frame.evaluate(RUN_AXE)
+        for rule in result["violations"]:
+            report.findings += [AxeFinding(rule["id"], n["impact"], rule["help"], frame.url, n["target"],
+                                           n["summary"]) for n in rule["nodes"]]
+        report.checked.setdefault(frame.url, set()).update(
+            " >> ".join(n["target"]) for rule in result["violations"] + result["passes"] for n in rule["nodes"])
+    return report
+
+
+def assert_accessible(page: Page, source: str, must_check: dict[str, set[str]] | None = None) -> AxeReport:
+    """Fail on every serious or critical axe finding in any frame of ``page``; print the lesser ones. With
+    ``must_check`` ({frame URL part: selectors}), also fail unless axe checked those nodes in those frames."""
+    report = run_axe(page, source)
+    lesser = [f for f in report.findings if f.impact not in FAILING_IMPACTS]
+    if lesser:
+        print(f"axe, below serious ({len(lesser)}):\n" + "\n".join(map(str, lesser)))
+    failures = report.failures()
+    assert not failures, f"axe: {len(failures)} serious or critical finding(s):\n" + "\n".join(map(str, failures))
+    for url_part, selectors in (must_check or {}).items():
+        checked = report.checked_in(url_part)
+        assert checked, f"axe checked no frame whose URL contains {url_part!r}: {sorted(report.checked)}"
+        missing = selectors - checked
+        assert not missing, f"axe did not check {sorted(missing)} in the {url_part!r} frame"
+    return report
