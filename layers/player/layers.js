@@ -268,23 +268,26 @@ function relabelSoon() {
 }
 /** Place names' size in pixels: larger in presenter mode, to be read from the back of a room. */
 function labelSize() { return state.presenter ? 20 : 12; }
+/** The basemap's layers lie in one plane: each draws over the last, with no depth test (a close-up's water box
+ * and its land are coplanar, and depth precision let one triangle of the box win over the land). */
+const FLAT = {depthCompare: 'always', depthWriteEnabled: false};
 function makeCountries(zoom) {
   const b = theme().basemap;
   els.map.style.background = b.water;
   const layers = [new Layers.GeoJsonLayer({
     id: 'countries', data: D.payload.countries, filled: true, stroked: true, getFillColor: rgba(hexRgb(b.land), 255),
     getLineColor: rgba(hexRgb(b.border), 255), lineWidthUnits: 'pixels', getLineWidth: 1, lineWidthMinPixels: 1,
-    pickable: false,
+    pickable: false, parameters: FLAT,
   })];
   // 1:10m close-ups (payload.closeup, when sent): from min_zoom up, their boxes are painted water, then their land.
   const close = D.payload.closeup;
   closeupShown = !!(close && (zoom ?? currentCamera().zoom) >= close.min_zoom);
   if (close) {
     layers.push(new Layers.GeoJsonLayer({id: 'countries-closeup-water', data: close.boxes, filled: true,
-      stroked: false, getFillColor: rgba(hexRgb(b.water), 255), visible: closeupShown, pickable: false}));
+      stroked: false, getFillColor: rgba(hexRgb(b.water), 255), visible: closeupShown, pickable: false, parameters: FLAT}));
     layers.push(new Layers.GeoJsonLayer({id: 'countries-closeup', data: close.land, filled: true, stroked: true,
       getFillColor: rgba(hexRgb(b.land), 255), getLineColor: rgba(hexRgb(b.border), 255), lineWidthUnits: 'pixels',
-      getLineWidth: 1, lineWidthMinPixels: 1, visible: closeupShown, pickable: false}));
+      getLineWidth: 1, lineWidthMinPixels: 1, visible: closeupShown, pickable: false, parameters: FLAT}));
   }
   return layers;
 }

@@ -84,10 +84,12 @@ def test_story_reading(app_server: AppServer, page_offline: Page, axe: str) -> N
     check(page_offline, axe, {PLAYER: PLAYER_CONTROLS})
 
 
-def test_presenter_mode(app_server: AppServer, page_offline: Page, axe: str) -> None:
-    open_app(page_offline, f"{app_server.url}/story?story={STORY.name}&chapter={CHAPTER.id}&present=1")
+@pytest.mark.parametrize("room", ["standard", "bright", "dark"])
+def test_presenter_mode(app_server: AppServer, page_offline: Page, axe: str, room: str) -> None:
+    open_app(page_offline, f"{app_server.url}/story?story={STORY.name}&chapter={CHAPTER.id}&present=1&room={room}")
     expect(page_offline.locator(".st-key-story-overlay h1")).to_have_text(CHAPTER.title)
-    check(page_offline, axe, {PLAYER: {"#map"}})
+    expect(page_offline.locator(".st-key-story-overlay .legend-item").first).to_be_visible()
+    check(page_offline, axe, {PLAYER: {"#map", "#attribution"}})
 
 
 def test_speaker_notes(app_server: AppServer, page_offline: Page, axe: str) -> None:
@@ -141,6 +143,11 @@ def test_briefing_export(tmp_path: Path, page_offline: Page, axe: str) -> None:
     page_offline.wait_for_function("document.body.classList.contains('brief-reading')")
     check(page_offline, axe)
     page_offline.keyboard.press("r")
+    for room in ("bright", "dark"):  # T: the room themes
+        page_offline.keyboard.press("t")
+        page_offline.wait_for_function(f"document.body.dataset.room === {room!r}")
+        check(page_offline, axe, {"file:": {"#map", "#attribution"}})
+    page_offline.keyboard.press("t")
     page_offline.keyboard.press("/")  # the search, with results
     page_offline.keyboard.type("Tikhoretsk")
     expect(page_offline.locator("#brief-results li").first).to_be_visible()

@@ -181,3 +181,17 @@ def test_the_briefing_switches_rooms_with_t(browser: Browser, tmp_path: Path) ->
     assert rooms == [["bright", "bright", rgb["bright"]], ["dark", "dark", rgb["dark"]],
                      ["standard", "standard", rgb["standard"]]]
     context.close()
+
+
+def test_close_up_basemap_has_no_stray_water(app_server: AppServer, page_offline: Page) -> None:
+    """Around Kursk (inland, zoom >= 5, the 1:10m close-up) the map is land: the close-up's water box must not
+    show through its land (coplanar layers once let one triangle of the box win the depth test)."""
+    page = page_offline
+    page.goto(f"{app_server.url}/story?story=russia-dprk&chapter=kursk-2025&present=1&still=1")
+    frame = player_frame(page, WAIT_MS)
+    wait_camera(frame, [c.id for c in STORY.chapters].index("kursk-2025"))
+    frame.wait_for_function("window.__corridor.forTests.drawn().camera.zoom >= 5")
+    animation_frames(frame, 5)
+    standard = THEMES["standard"]
+    shares = map_pixels(frame, {"land": standard.land, "water": standard.water})
+    assert shares["land"] > 0.6 and shares["water"] < 0.02, shares
