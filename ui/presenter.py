@@ -95,8 +95,10 @@ ROOM_CSS = {
 .st-key-story-overlay h1, .st-key-story-overlay p, .st-key-story-overlay li, .st-key-story-overlay span,
 .st-key-story-overlay [data-testid="stCaptionContainer"] p, .st-key-story-controls [data-testid="stMarkdownContainer"] p
 { color: #f4f4f2 !important; }
-.st-key-story-controls button, .st-key-story-exit button, .st-key-story-exit a {
+.st-key-story-controls button, .st-key-story-exit a {
   background: #2b2e33 !important; color: #f4f4f2 !important; border-color: #8a8f96 !important; }
+.st-key-story-controls button *, .st-key-story-exit a * { color: #f4f4f2 !important; }
+.st-key-story-exit { opacity: 1; }
 .st-key-story-overlay a { color: #9cc7ff !important; }
 .st-key-story-overlay .legend-glyph { background: #000000; color: #f4f4f2; }
 </style>""",
