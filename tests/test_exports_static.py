@@ -119,3 +119,13 @@ def test_bad_format_or_size_is_refused(tiny):
         render_map(tiny, VIEW, fmt="gif")
     with pytest.raises(ValueError, match="size"):
         render_map(tiny, VIEW, width=100_000, height=10)
+
+
+def test_the_basemap_is_prepared_once_per_frame(tiny):
+    from layers.render.static_map import BASEMAPS
+
+    view = VIEW.with_(title="again")
+    first = render_map(tiny, view)
+    hits = tiny.derived.get(BASEMAPS, lambda: None).hits
+    assert render_map(tiny, view) == first  # the same picture from the kept basemap
+    assert tiny.derived.get(BASEMAPS, lambda: None).hits > hits  # every frame of the picture (map, inset) kept

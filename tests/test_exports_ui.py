@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 from pathlib import Path
 
 from PIL import Image
@@ -28,9 +29,20 @@ def app(folder: Path, with_story: bool = False) -> AppTest:
     return at.run()
 
 
+def until(at: AppTest, key: str, runs: int = 120) -> AppTest:
+    """Rerun the page (as its waiting panel does every half second) until the render queue's file is kept as
+    ``key`` or the request ended otherwise."""
+    for _ in range(runs):
+        if key in at.session_state or f"{key}-waiting" not in at.session_state:
+            return at
+        time.sleep(0.25)
+        at.run()
+    raise AssertionError(f"{key} never arrived")
+
+
 def prepare(at: AppTest, fmt: str) -> AppTest:
     at.selectbox(key="export-format").set_value(fmt).run()
-    return at.button(key="export-prepare").click().run()
+    return until(at.button(key="export-prepare").click().run(), "export-prepared")
 
 
 def test_nothing_is_made_until_asked(tiny_folder: Path):
@@ -58,25 +70,48 @@ def test_a_prepared_file_is_not_offered_for_another_format(tiny_folder: Path):
 
 
 def test_a_failing_export_shows_its_reason(tiny_folder: Path, monkeypatch):
-    from dataclasses import replace
+    from layers.export.queue import RenderQueue
 
-    from layers.export import formats as export_formats
-
-    def broken(catalog, view):
-        raise RuntimeError("disk on fire")
-
-    monkeypatch.setitem(export_formats.VIEW_FORMATS, "csv", replace(export_formats.VIEW_FORMATS["csv"], make=broken))
-    at = prepare(app(tiny_folder), "csv")
+    broken = RenderQueue({"maps": 1}, renderer="tests.render_fakes:failing")
+    monkeypatch.setattr("ui.downloads.render_queue", lambda: broken)
+    try:
+        at = prepare(app(tiny_folder), "csv")
+    finally:
+        broken.close()
     assert not at.exception
     assert "Could not make the CSV: RuntimeError: disk on fire" in at.error[0].value
     assert "export-prepared" not in at.session_state
     assert not at.get("download_button")
 
 
+def test_a_waiting_request_shows_its_place_and_can_be_cancelled(tiny_folder: Path, monkeypatch):
+    from layers.export.queue import RenderQueue
+
+    class Slow(RenderQueue):  # every request takes 30 s
+        def submit(self, session, request):
+            from dataclasses import replace
+
+            return super().submit(session, replace(request, fmt="sleep:30"))
+
+    q = Slow({"maps": 1}, renderer="tests.render_fakes:slow")
+    monkeypatch.setattr("ui.downloads.render_queue", lambda: q)
+    try:
+        at = app(tiny_folder)
+        at.button(key="export-prepare").click().run()
+        assert "export-prepared-waiting" in at.session_state
+        [bar] = at.get("progress")
+        assert "Waiting for the renderer" in bar.proto.text or "Making the" in bar.proto.text
+        at.button(key="export-prepared-cancel").click().run()
+        assert "export-prepared-waiting" not in at.session_state
+        assert q.stats["cancelled"] == 1 and not at.get("download_button")
+    finally:
+        q.close()
+
+
 def test_story_deck_is_prepared_with_a_progress_bar(tiny_folder: Path):
     write_story(tiny_folder)
     at = app(tiny_folder, with_story=True)
-    at.button(key="export-prepare-deck").click().run()
+    until(at.button(key="export-prepare-deck").click().run(), "export-deck")
     assert not at.exception and not at.error
     deck = at.session_state["export-deck"]
     assert deck.name == "corridor.pptx"
@@ -86,7 +121,7 @@ def test_story_deck_is_prepared_with_a_progress_bar(tiny_folder: Path):
 def test_the_story_briefing_is_prepared_as_one_html_file(tiny_folder: Path):
     write_story(tiny_folder)
     at = app(tiny_folder, with_story=True)
-    at.button(key="export-prepare-briefing").click().run()
+    until(at.button(key="export-prepare-briefing").click().run(), "export-briefing")
     assert not at.exception and not at.error
     brief = at.session_state["export-briefing"]
     assert brief.name == "corridor-briefing.html" and brief.mime == "text/html"
@@ -104,7 +139,7 @@ def test_explore_page_exports_the_view_in_its_url(tiny_folder: Path, monkeypatch
     at.run()
     assert not at.exception, at.exception
     at.sidebar.selectbox(key="export-format").set_value("geojson").run()
-    at.sidebar.button(key="export-prepare").click().run()
+    until(at.sidebar.button(key="export-prepare").click().run(), "export-prepared")
     assert not at.exception and not at.error
     doc = json.loads(at.session_state["export-prepared"].data)
     assert [f["id"] for f in doc["features"]] == ["E002"]

@@ -1,27 +1,45 @@
-"""Download buttons for the view on screen (maps, offline player, data) and for a whole story (PPTX).
+"""Download buttons for the view on screen (maps, offline player, data) and for a whole story (PPTX, briefing).
 
-Files are made on demand, never on a rerun: the user picks a format and presses "Prepare", the file is made
-in memory (no file is written on the server, so none is ever half-written) and a download button appears
-for it. A prepared file is kept for that exact view only; change the view and it must be prepared again.
-A failure is shown with its reason. (``st.download_button(data=callable)`` is lazy too, but when the
-callable fails Streamlit shows only "Failed to generate file for download", without the reason, and
-cannot drive a progress bar.)
+Files are made on demand, never on a rerun: the user picks a format and presses "Prepare"; the request goes to the
+server's render queue (``layers.export.queue``), which renders it in a worker process, off the interactive path,
+and serves identical requests once. While it waits the panel shows the place in the queue, then a progress bar,
+and a Cancel button; a quick file usually arrives within the same run. A prepared file is kept for that exact
+view only; change the view and it must be prepared again. A failure is shown with its reason.
 """
 
 from __future__ import annotations
 
 import logging
+import pickle
+import time
+import uuid
 from dataclasses import dataclass
 
 import streamlit as st
 
 from layers.export.formats import PPTX_MIME, VIEW_FORMATS, Format
 from layers.export.names import safe_filename, view_stem
+from layers.export.queue import Busy, RenderQueue, Request
 from layers.load.catalog import Catalog
 from layers.model.story import Story
 from layers.model.view import View
+from ui.data import fingerprint
 
 LOG = logging.getLogger(__name__)
+INLINE_WAIT_S = 1.5
+"""How long a run waits for a file it just asked for before showing the queue (quick files arrive in it)."""
+POLL_S = 0.5
+"""How often a waiting panel asks the queue again."""
+
+
+@st.cache_resource
+def render_queue() -> RenderQueue:
+    """The one render queue of this server."""
+    return RenderQueue()
+
+
+def _session() -> str:
+    return st.session_state.setdefault("_render_session", uuid.uuid4().hex)
 
 
 @dataclass(frozen=True)
@@ -43,15 +61,69 @@ def _file_name(fmt: Format, view: View) -> str:
     return safe_filename(stem, fmt.ext)
 
 
-def _make(fmt: Format, catalog: Catalog, view: View) -> bytes | None:
-    """The file, or None after telling the user why it could not be made."""
+@dataclass(frozen=True)
+class _Waiting:
+    """A file asked of the queue: its ticket, and what it will be kept as when it arrives."""
+
+    ticket: int
+    signature: tuple
+    name: str
+    mime: str
+    label: str
+
+
+def _ask(catalog: Catalog, view: View, fmt: str, state: str, signature: tuple, name: str, mime: str,
+         label: str) -> None:
+    """Send a request to the render queue for this session (replacing its previous one)."""
+    overlays = pickle.dumps(catalog.overlays) if catalog.overlays else b""
+    request = Request(str(catalog.folder), fingerprint(catalog.folder), view, fmt, overlays=overlays)
     try:
-        with st.spinner(f"Making the {fmt.label}…"):
-            return fmt.make(catalog, view)
-    except Exception as exc:  # shown to the user with its reason, logged with its traceback
-        LOG.exception("export %s failed", fmt.key)
-        st.error(f"Could not make the {fmt.label}: {type(exc).__name__}: {exc}")
-    return None
+        ticket = render_queue().submit(_session(), request)
+    except Busy as exc:
+        st.error(f"The server is busy making other files ({exc}); try again in a minute.")
+        return
+    st.session_state[f"{state}-waiting"] = _Waiting(ticket, signature, name, mime, label)
+    deadline = time.monotonic() + INLINE_WAIT_S
+    while time.monotonic() < deadline and render_queue().status(ticket).state in ("queued", "running"):
+        time.sleep(0.05)
+
+
+def _follow(state: str) -> None:
+    """Show where this panel's request stands; keep the file when it arrives."""
+    waiting = st.session_state.get(f"{state}-waiting")
+    if not isinstance(waiting, _Waiting):
+        return
+    status = render_queue().status(waiting.ticket)
+    if status.state == "done":
+        st.session_state[state] = Prepared(waiting.signature, waiting.name, waiting.mime, status.data or b"")
+        del st.session_state[f"{state}-waiting"]
+    elif status.state == "failed":
+        LOG.error("export %s failed: %s", waiting.name, status.error)
+        st.error(f"Could not make the {waiting.label}: {status.error}")
+        del st.session_state[f"{state}-waiting"]
+    elif status.state in ("cancelled", "unknown"):
+        del st.session_state[f"{state}-waiting"]
+    else:
+        _waiting_panel(state, waiting)
+
+
+def _waiting_panel(state: str, waiting: _Waiting) -> None:
+    """The place in the queue or the progress, with Cancel; asks the queue again every POLL_S."""
+
+    @st.fragment(run_every=POLL_S)
+    def panel() -> None:
+        status = render_queue().status(waiting.ticket)
+        if status.state not in ("queued", "running"):
+            st.rerun(scope="app")
+        text = (f"Waiting for the renderer: {status.position} file(s) ahead" if status.state == "queued"
+                else f"Making the {waiting.label}…")
+        st.progress(status.progress, text=text)
+        if st.button("Cancel", key=f"{state}-cancel", icon=":material/cancel:"):
+            render_queue().cancel(_session())
+            st.session_state.pop(f"{state}-waiting", None)
+            st.rerun(scope="app")
+
+    panel()
 
 
 def _view_exports(catalog: Catalog, view: View, key: str) -> None:
@@ -61,38 +133,25 @@ def _view_exports(catalog: Catalog, view: View, key: str) -> None:
     fmt = VIEW_FORMATS[choice]
     signature = _signature(fmt.key, view)
     if st.button("Prepare", key=f"{key}-prepare", help="Make the file for the view as it is now"):
-        data = _make(fmt, catalog, view)
-        if data is not None:
-            st.session_state[state] = Prepared(signature, _file_name(fmt, view), fmt.mime, data)
+        _ask(catalog, view, fmt.key, state, signature, _file_name(fmt, view), fmt.mime, fmt.label)
+    _follow(state)
     _download(state, signature, f"{key}-download")
 
 
 def _story_export(catalog: Catalog, story: Story, key: str) -> None:
     """The story as a slide deck (PPTX) and as the one-file offline briefing (HTML)."""
-    from layers.export.briefing import story_html
-    from layers.export.pptx import story_deck
-
     deck_signature = _signature("pptx", View(), story)
     if st.button(f"Prepare the story deck (PPTX, {len(story.chapters)} chapters)", key=f"{key}-prepare-deck"):
-        bar = st.progress(0.0, text="Drawing the chapter maps…")
-        try:
-            data = story_deck(catalog, story, progress=lambda done, total: bar.progress(
-                done / total, text=f"Slide {done} of {total}"))
-        except Exception as exc:  # shown to the user with its reason, logged with its traceback
-            LOG.exception("story deck failed")
-            st.error(f"Could not make the story deck: {type(exc).__name__}: {exc}")
-        else:
-            name = safe_filename(story.name or story.title, "pptx")
-            st.session_state[f"{key}-deck"] = Prepared(deck_signature, name, PPTX_MIME, data)
-        bar.empty()
+        _ask(catalog, View(), f"pptx:{story.name}", f"{key}-deck", deck_signature,
+             safe_filename(story.name or story.title, "pptx"), PPTX_MIME, "story deck")
+    _follow(f"{key}-deck")
     _download(f"{key}-deck", deck_signature, f"{key}-download-deck")
     brief_signature = _signature("briefing", View(), story)
     if st.button("Prepare the briefing (one offline HTML file: clicker keys, notes, search)",
                  key=f"{key}-prepare-briefing"):
-        with st.spinner("Making the briefing…"):
-            data = story_html(catalog, story).encode("utf-8")
-        name = safe_filename(f"{story.name or story.title}-briefing", "html")
-        st.session_state[f"{key}-briefing"] = Prepared(brief_signature, name, "text/html", data)
+        _ask(catalog, View(), f"briefing:{story.name}", f"{key}-briefing", brief_signature,
+             safe_filename(f"{story.name or story.title}-briefing", "html"), "text/html", "briefing")
+    _follow(f"{key}-briefing")
     _download(f"{key}-briefing", brief_signature, f"{key}-download-briefing")
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import io
 import math
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import matplotlib
@@ -172,13 +174,46 @@ def _compound(geoms: np.ndarray, closed: bool = True) -> MplPath:
     return MplPath(coords, codes)
 
 
+BASEMAPS_KEPT = 32
+"""Clipped basemaps kept per catalog, by frame: a story's chapters and the common views are prepared once."""
+
+
+class _BasemapCache:
+    """The clipped basemap of the last frames drawn (thread-safe, least recently used out first)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._paths: OrderedDict[Frame, MplPath] = OrderedDict()
+        self.hits = 0
+
+    def get(self, frame: Frame, build: Callable[[], MplPath]) -> MplPath:
+        with self._lock:
+            if frame in self._paths:
+                self._paths.move_to_end(frame)
+                self.hits += 1
+                return self._paths[frame]
+        path = build()
+        with self._lock:
+            self._paths[frame] = path
+            while len(self._paths) > BASEMAPS_KEPT:
+                self._paths.popitem(last=False)
+        return path
+
+
+BASEMAPS = Key[_BasemapCache]("static_map.basemaps")
+
+
 def _basemap(catalog: Catalog, frame: Frame) -> MplPath:
     """The countries within the frame (and a margin, so the cut edges stay out of sight) as one compound path:
-    vector files then hold only what is seen."""
-    margin = 0.05 * (frame.x1 - frame.x0)
-    geoms = shapely.clip_by_rect(_projected_countries(catalog), frame.x0 - margin, frame.y0 - margin,
-                                 frame.x1 + margin, frame.y1 + margin)
-    return _compound(geoms)
+    vector files then hold only what is seen. Prepared once per frame (camera and size) and reused."""
+
+    def build() -> MplPath:
+        margin = 0.05 * (frame.x1 - frame.x0)
+        geoms = shapely.clip_by_rect(_projected_countries(catalog), frame.x0 - margin, frame.y0 - margin,
+                                     frame.x1 + margin, frame.y1 + margin)
+        return _compound(geoms)
+
+    return catalog.derived.get(BASEMAPS, _BasemapCache).get(frame, build)
 
 
 def closeup_boxes_in(catalog: Catalog, frame: Frame) -> list[str]:

@@ -1,0 +1,23 @@
+"""Renderers for the render-queue tests: module-level, so a spawned worker process can import them."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from layers.export.queue import Progress, Request
+
+
+def slow(request: Request, progress: Progress, catalogs: dict[str, Any]) -> bytes:
+    """Sleeps for the seconds the format names ('sleep:1.5'), reporting progress; returns who rendered it."""
+    seconds = float(request.fmt.split(":")[1])
+    steps = 10
+    for k in range(steps):
+        time.sleep(seconds / steps)
+        progress((k + 1) / steps)
+    return f"{request.fmt}|{request.view.title}|pid {os.getpid()}".encode()
+
+
+def failing(request: Request, progress: Progress, catalogs: dict[str, Any]) -> bytes:
+    raise RuntimeError("disk on fire")
