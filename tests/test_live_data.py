@@ -14,6 +14,7 @@ from layers.load import live
 from layers.load.catalog import Catalog, load_catalog
 from layers.load.live import LastGood, fingerprint, new_errors
 from layers.model.report import Report
+from tests.bad_inputs.live_cases import truncate_events_mid_row
 from tests.factory import EVENTS, write_folder
 
 NEW_EVENT = {"id": "E004", "date": "2024-06-19", "precision": "day", "category": "diplomacy", "title": "Treaty",
@@ -112,13 +113,6 @@ def test_a_missing_folder_has_a_fingerprint(tmp_path: Path) -> None:
 
 
 # ---------- the last good catalog ----------
-
-def truncate_events_mid_row(folder: Path) -> None:
-    """Cut events.csv in the middle of its last row (inside E003's summary), as a half-written file."""
-    path = folder / "events.csv"
-    text = path.read_text()
-    path.write_text(text[: text.index("A missile hits.") + len("A miss")])
-
 
 class Loads:
     """A loader that counts its calls."""

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.bad_inputs.live_cases import truncate_events_mid_row
 from tests.conftest import ROOT
 from tests.factory import EVENTS, write_folder
-from tests.test_live_data import NEW_EVENT, truncate_events_mid_row
+from tests.test_live_data import NEW_EVENT
 
 REFUSED = "A newer version of the data could not be used"
 
