@@ -229,3 +229,14 @@ def test_warnings_never_count_and_errors_beyond_the_listing_limit_do() -> None:
     new.unlisted[("events.csv", "error")] = 3
     [beyond] = new_errors(old, new)
     assert beyond.file == "events.csv" and beyond.value == "3 more"
+
+
+def test_the_fingerprint_benchmark_runs() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "fingerprint.py"), "--events", "200",
+                          "--runs", "2"], capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "| geodata |" in out and "| synthetic 200 |" in out
