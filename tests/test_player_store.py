@@ -24,7 +24,11 @@ def body(n: int) -> tuple[str, str]:
 
 
 def session(folder: Path, numbers: list[int], keep: int, grace: float) -> tuple[int, int, list[str]]:
-    """Publish each payload, read it right after, prune now and then: (reads, reads within grace, failures)."""
+    """Publish each payload, read it right after, prune now and then: (reads, reads within grace, failures).
+
+    A payload is promised for ``grace`` seconds after ``publish`` returns: a read that fails, or finds other
+    bytes, within that time is a failure; a read delayed past it (a descheduled thread on a busy machine) is
+    outside the promise and not counted. Any exception from publish, refresh or prune is a failure."""
     reads = timely = 0
     failures: list[str] = []
     for n in numbers:
@@ -32,13 +36,15 @@ def session(folder: Path, numbers: list[int], keep: int, grace: float) -> tuple[
         try:
             path = store.publish(folder, key, text, keep=keep, grace=grace)
             returned = time.monotonic()
-            got = path.read_text(encoding="utf-8")
-            elapsed = time.monotonic() - returned
-            reads += 1
-            if elapsed < grace:
+            try:
+                got: str | None = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                got = None
+            if time.monotonic() - returned < grace:
                 timely += 1
                 if got != text:
-                    failures.append(f"{key}: other content")
+                    failures.append(f"{key}: {'gone' if got is None else 'other content'} right after publish")
+            reads += 1
             if n % 7 == 0:
                 store.prune(folder, keep=keep, grace=grace)
             if n % 5 == 0:  # a session re-using an earlier key (it may have been pruned: then it is re-published)
@@ -56,7 +62,7 @@ def leftovers(folder: Path) -> list[str]:
 
 def test_threads_publishing_and_pruning_at_once_never_break_each_other(tmp_path: Path) -> None:
     folder = tmp_path / "data"
-    keep, grace, threads, per_thread = 2, 0.5, 16, 40  # 640 payloads, two always kept
+    keep, grace, threads, per_thread = 2, 1.0, 16, 40  # 640 payloads, two always kept
     jobs = [list(range(t * per_thread, (t + 1) * per_thread)) for t in range(threads)]
     start = threading.Barrier(threads)
 
@@ -71,10 +77,13 @@ def test_threads_publishing_and_pruning_at_once_never_break_each_other(tmp_path:
     reads = sum(r for r, _, _ in results)
     timely = sum(t for _, t, _ in results)
     assert reads == threads * per_thread
-    assert timely >= 0.9 * reads, f"only {timely} of {reads} reads came within the grace period: the test is moot"
+    assert timely >= 0.5 * reads, f"only {timely} of {reads} reads came within the grace period: the test is moot"
     assert leftovers(folder) == []
-    time.sleep(grace)  # let every payload age beyond the grace period, then one more prune keeps exactly ``keep``
-    store.prune(folder, keep=keep, grace=grace)
+    published = {body(n)[0] for job in jobs for n in job}
+    on_disk = {p.stem for p in folder.iterdir() if store.PAYLOAD_NAME.match(p.name)}
+    assert on_disk < published and len(on_disk) < len(published) / 2  # pruning ran while the sessions published
+    store.prune(folder, keep=keep, grace=grace, now=time.time() + grace + 1)  # once all are past the grace period
+
     assert len([p for p in folder.iterdir() if store.PAYLOAD_NAME.match(p.name)]) == keep
 
 
@@ -121,14 +130,17 @@ def test_pruning_ignores_other_files_and_removes_only_stale_temporary_files(tmp_
     folder = tmp_path / "data"
     folder.mkdir()
     (folder / "notes.json").write_text("{}")  # not a payload name: never pruned
-    (folder / ".payload-abc.json").write_text("{}")  # the old temporary naming: not a payload either
+    (folder / ".payload-abc.json").write_text("{}")  # the old temporary naming, fresh: a writer may be at it
+    legacy = folder / ".payload-def.json"
+    legacy.write_text("{")
+    os.utime(legacy, (1, 1))
     stale = folder / f".{'a' * 20}.json.x1.part"
     fresh = folder / f".{'b' * 20}.json.x2.part"
     stale.write_text("half")
     fresh.write_text("half")
     os.utime(stale, (1, 1))
     removed = store.prune(folder, keep=0, grace=60)
-    assert removed == [stale.name]
+    assert sorted(removed) == sorted([stale.name, legacy.name])
     assert sorted(p.name for p in folder.iterdir()) == sorted([".lock", "notes.json", ".payload-abc.json",
                                                                fresh.name])
 

@@ -5,7 +5,8 @@ Rules (issue 15):
 
 - A payload is written once per key with :func:`layers.model.files.write_atomically`: its temporary file is
   ``.<key>.json.<random>.part``, which the pruner never matches (it only takes ``<hex key>.json``).
-- Publishing or re-using a key *touches* the file (its mtime is "last used"), under a shared lock.
+- Publishing or re-using a key *touches* the file (its mtime is "last used"), under a shared lock, as the last
+  thing it does (pruning, when a new payload is written, comes before the write).
 - :func:`prune` removes only payloads that are both outside the ``keep`` most recently used and unused for
   ``grace`` seconds, under an exclusive lock, tolerating files that vanish meanwhile. So a key that
   :func:`publish` or :func:`refresh` returned stays readable for at least ``grace`` seconds (a browser fetches its
@@ -38,6 +39,9 @@ GRACE_SECONDS = 600.0
 PAYLOAD_NAME = re.compile(r"^[0-9a-f]{8,64}\.json$")
 """What a payload file is called (``<content key>.json``); nothing else in the folder is ever pruned as one."""
 LOCK_NAME = ".lock"
+LEGACY_TEMPORARY = re.compile(r"^\.payload-.*\.json$")
+"""The temporary names of payloads written before issue 15 (``mkstemp(prefix=".payload-", suffix=".json")``):
+left behind by a writer that died, they are removed like other stale temporary files."""
 
 
 @contextlib.contextmanager
@@ -75,19 +79,19 @@ def refresh(folder: Path, key: str) -> bool:
 
 
 def publish(folder: Path, key: str, body: str | bytes, *, keep: int = KEEP, grace: float = GRACE_SECONDS) -> Path:
-    """Write ``body`` as ``key``'s payload unless it is there (then only mark it used), prune after a write, and
-    return its path: readable for at least ``grace`` seconds from now."""
+    """Write ``body`` as ``key``'s payload unless it is there (then only mark it used) and return its path,
+    readable for at least ``grace`` seconds from now. Before a write, older payloads are pruned: the touch or
+    the write is the last thing done, so no wait for the pruning lock eats into the promised time."""
     path = payload_path(folder, key)
     folder.mkdir(parents=True, exist_ok=True)
+    if refresh(folder, key):
+        return path
+    prune(folder, keep=keep, grace=grace)
     with _locked(folder, exclusive=False):
         try:
-            os.utime(path)
-            wrote = False
+            os.utime(path)  # another session wrote it meanwhile
         except FileNotFoundError:
             write_atomically(path, body)
-            wrote = True
-    if wrote:
-        prune(folder, keep=keep, grace=grace)
     return path
 
 
@@ -111,7 +115,7 @@ def prune(folder: Path, *, keep: int = KEEP, grace: float = GRACE_SECONDS, now: 
                 continue
             if PAYLOAD_NAME.match(entry.name):
                 payloads.append((mtime, entry.name))
-            elif is_temporary(entry.name) and now - mtime > grace:
+            elif (is_temporary(entry.name) or LEGACY_TEMPORARY.match(entry.name)) and now - mtime > grace:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(entry.path)
                     removed.append(entry.name)
