@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from layers.load.catalog import Catalog, load_catalog
+from layers.load.live import LastGood, fingerprint
 from layers.model.report import Problem
-from tests.bad_inputs import CASES
+from tests.bad_inputs import CASES, LIVE
 from tests.bad_inputs.case import Case, Expect, Loads
+from tests.bad_inputs.live_cases import LiveCase
 from tests.factory import write_folder
 
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -74,3 +76,25 @@ def test_bad_input(case: Case, tmp_path: Path):
     assert_loads(catalog, case.loads)
     if case.check:
         case.check(catalog)
+
+
+@pytest.mark.parametrize("live", [pytest.param(live, id=live.case.name) for live in LIVE])
+def test_live_bad_input(live: LiveCase, tmp_path: Path):
+    """The fault replaces a file of a served good folder: sessions keep the good catalog, the refusal lists
+    exactly the case's new errors, and putting the good file back clears it without a reload."""
+    folder = write_folder(tmp_path / "data")
+    last = LastGood()
+    good = last.offer(fingerprint(folder), lambda: load_catalog(folder))
+    live.case.breaks(folder)
+    served = last.offer(fingerprint(folder), lambda: load_catalog(folder))
+    assert served.catalog is good.catalog
+    assert served.refused is not None
+    short, extra = unmatched(list(served.refused.errors), live.refused)
+    assert not short and not extra, f"\nexpected but not found: {short}\nfound but not expected: {extra}"
+    write_folder(folder)
+
+    def must_not_load() -> Catalog:
+        raise AssertionError("the good version was loaded again")
+
+    back = last.offer(fingerprint(folder), must_not_load)
+    assert back.catalog is good.catalog and back.refused is None

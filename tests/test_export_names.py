@@ -62,7 +62,7 @@ def test_a_failed_write_leaves_no_file_and_keeps_the_old_one(tmp_path: Path, mon
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(export_names.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)  # the os module write_atomically (layers.model.files) uses
     with pytest.raises(OSError, match="disk full"):
         write_atomically(old, b"new picture")
     with pytest.raises(OSError):

@@ -1,14 +1,21 @@
-"""The catalog, loaded once per content of the data folder and shared read-only by every session."""
+"""The catalog, loaded once per version of the data folder and shared read-only by every session.
+
+Every run fingerprints the folder (``layers.load.live.fingerprint``: one stat per file, hashing only what
+changed). A new version is loaded once and replaces the catalog in use unless it brings new errors; then
+sessions keep the catalog in use and :func:`problems_banner` says which newer file failed and why
+(``layers.load.live.LastGood``).
+"""
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import os
 from pathlib import Path
 
 import streamlit as st
 
 from layers.load.catalog import Catalog, load_catalog
+from layers.load.live import LastGood, Served, fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "geodata"
@@ -19,29 +26,40 @@ def data_dir() -> Path:
     return Path(os.environ.get("CORRIDOR_DATA", DEFAULT_DATA_DIR))
 
 
-def fingerprint(folder: Path) -> str:
-    """A hash of every data file's name and bytes: the cache key, so an edit reloads the data."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix in (".geojson", ".csv", ".yaml", ".yml", ".json"):
-            digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)
 def _load(folder: str, key: str) -> Catalog:
     return load_catalog(folder)
 
 
+@st.cache_resource(show_spinner=False)
+def _last_good(folder: str) -> LastGood:
+    return LastGood()
+
+
+def served(folder: Path | None = None) -> Served:
+    """What sessions of ``folder`` (default: :func:`data_dir`) are shown now, and any newer version refused."""
+    folder = data_dir() if folder is None else folder
+    key = fingerprint(folder)
+    return _last_good(str(folder)).offer(key, lambda: _load(str(folder), key))
+
+
 def catalog(folder: Path | None = None) -> Catalog:
     """The checked catalog of ``folder`` (default: :func:`data_dir`); read-only: never mutate what this returns."""
-    folder = data_dir() if folder is None else folder
-    return _load(str(folder), fingerprint(folder))
+    return served(folder).catalog
 
 
 def problems_banner(cat: Catalog) -> None:
-    """Say, without stopping the page, which data files have problems and what was set aside."""
+    """Say, without stopping the page, which data files have problems and what was set aside, and whether a
+    newer version of the data was refused (and why)."""
+    last = _last_good(str(cat.folder)).served
+    refused = last.refused if last is not None else None
+    if refused is not None:
+        when = dt.datetime.fromtimestamp(refused.at).strftime("%H:%M:%S")
+        st.error(f"A newer version of the data could not be used (found at {when}): {len(refused.errors)} new "
+                 f"problem(s) in {', '.join(refused.files())}. The last version that loaded is still shown.",
+                 icon="🚫")
+        with st.expander("Why the newer version was not used"):
+            st.text("\n".join(str(p) for p in refused.errors))
     errors = cat.report.errors
     if not errors:
         return

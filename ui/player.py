@@ -14,8 +14,6 @@ browser window, or the Story page, shows the same data: each fetches it by key.)
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from layers.load.catalog import Catalog
 from layers.load.derived import Key
 from layers.model.dates import day_number
 from layers.model.view import Camera, View
+from layers.player import store
 from layers.player.assets import install_player
 from layers.render.framing import PLAYER_VIEWPORT, fit_arg, view_camera
 from layers.render.payload import VIEW_KEY, payload, payload_key, to_json, wants_closeup
@@ -33,34 +32,20 @@ from layers.render.payload import VIEW_KEY, payload, payload_key, to_json, wants
 SERVED_DIR = install_player()
 """The folder Streamlit serves the player from: ``<state>/player`` (``layers.player.assets``), never the package."""
 DATA_DIR = SERVED_DIR / "data"
-KEEP_FILES = 64
-"""Payload files kept in ``DATA_DIR`` (the oldest beyond this are removed when a new one is written)."""
+KEEP_FILES = store.KEEP
+"""Payload files always kept in ``DATA_DIR``; older ones go once unused for ``store.GRACE_SECONDS``."""
 
 _component = components.declare_component("corridor_player", path=str(SERVED_DIR))
 
 
 def publish(data: dict[str, Any], folder: Path = DATA_DIR) -> dict[str, str]:
-    """Write the payload's data (its ``view`` aside) as ``<key>.json`` unless it is there; return its reference."""
+    """Write the payload's data (its ``view`` aside) as ``<key>.json`` unless it is there; return its reference.
+
+    ``layers.player.store`` writes it atomically and prunes: the file stays for at least ``GRACE_SECONDS``
+    after this returns, and is kept while sessions keep using it."""
     key = payload_key(data)
-    path = folder / f"{key}.json"
-    if not path.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        body = to_json({k: v for k, v in data.items() if k != VIEW_KEY})
-        fd, tmp = tempfile.mkstemp(prefix=".payload-", suffix=".json", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(body)
-        os.replace(tmp, path)
-        _prune(folder, keep=path)
-    else:
-        os.utime(path)
+    store.publish(folder, key, to_json({k: v for k, v in data.items() if k != VIEW_KEY}))
     return {"key": key, "url": f"data/{key}.json"}
-
-
-def _prune(folder: Path, keep: Path) -> None:
-    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[KEEP_FILES:]:
-        if old != keep:
-            old.unlink(missing_ok=True)
 
 
 PLAYER_REFS: Key[dict[tuple, dict[str, str]]] = Key("player_refs")
@@ -74,7 +59,7 @@ def player_data(catalog: Catalog, view: View, *, closeup: bool | None = None) ->
     closeup = wants_closeup(view) if closeup is None else closeup
     filters = (view.categories, view.actors, view.confidence, closeup)
     ref = memo.get(filters)
-    if ref is None or not (DATA_DIR / f"{ref['key']}.json").is_file():
+    if ref is None or not store.refresh(DATA_DIR, ref["key"]):  # a payload in use is marked used at every run
         ref = publish(payload(catalog, view, closeup=closeup))
         memo[filters] = ref
     return ref

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from layers.bench.synthetic import SEED, write_synthetic
 from layers.load.catalog import Catalog, load_catalog
 from layers.model import schema
+from layers.model.files import write_atomically
 from layers.model.view import View
 from layers.query.flows import flow_table, paths, point_table
 from layers.query.select import select
@@ -319,7 +320,7 @@ def main(args: argparse.Namespace) -> int:
     results = run(args.data, sizes, args.runs, args.skip, args.seed)
     text = json.dumps({key: results[key] for key in (*PER_SIZE, *SINGLE)}, allow_nan=False)
     if args.save:
-        args.save.write_text(text + "\n", encoding="utf-8")
+        write_atomically(args.save, text + "\n")
     if args.json:
         print(text)
     else:

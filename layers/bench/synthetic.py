@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
 from pathlib import Path
 
 import numpy as np
 
 from layers.load.catalog import EVENT_COLUMNS, Catalog, load_catalog
 from layers.model import schema
+from layers.model.files import write_atomically
 
 SEED = 20240619
 """The default seed (the date of the Pyongyang summit)."""
@@ -179,6 +179,6 @@ def write_synthetic(real: Path | str, target: Path | str, n: int, seed: int = SE
     target.mkdir(parents=True, exist_ok=True)
     for name in COPIED_FILES:
         if (real / name).is_file():
-            shutil.copyfile(real / name, target / name)
-    (target / "events.csv").write_text(synthetic_events(catalog, n, seed), encoding="utf-8")
+            write_atomically(target / name, (real / name).read_bytes())
+    write_atomically(target / "events.csv", synthetic_events(catalog, n, seed))
     return target

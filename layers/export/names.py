@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 import unicodedata
-from pathlib import Path
 
+from layers.model.files import write_atomically
 from layers.model.view import View
+
+__all__ = ["EXTENSION", "MAX_STEM", "safe_filename", "view_stem", "write_atomically"]
 
 MAX_STEM = 80
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
@@ -47,25 +46,3 @@ def view_stem(view: View) -> str:
     if view.window_days:
         parts.append(f"{view.window_days}d")
     return " ".join(parts)
-
-
-def write_atomically(path: Path | str, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it into place.
-
-    A reader sees the old file or the whole new one, never a part; on any failure no file is left.
-    """
-    path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return path

@@ -10,11 +10,11 @@ of the installed pydeck package (``pydeck/nbextension/static/index.js``, exposin
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pydeck
+
+from layers.model.files import write_atomically
 
 PLAYER_DIR = Path(__file__).resolve().parent
 """The player's files inside the package (read only)."""
@@ -66,18 +66,11 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def _copy(source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target`` unless an identical copy is there; written under a temporary name and
-    renamed, so a server reading it never sees half a file."""
+    """Copy ``source`` (with its mtime) to ``target`` unless an identical copy is there, atomically
+    (``layers.model.files.write_atomically``), so a server reading it never sees half a file."""
     if _same(source, target):
         return
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
-    os.close(fd)
-    try:
-        shutil.copy2(source, tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_atomically(target, source.read_bytes(), mtime=source.stat().st_mtime)
 
 
 def install_player(target: Path | None = None) -> Path:
