@@ -1,0 +1,203 @@
+"""Places against their declared countries: measured in kilometres on the ellipsoid, vectorised with shapely 2.
+
+A place lies in (or within :data:`COUNTRY_TOLERANCE_KM` of) every country its ``country`` code names (two codes
+joined by ``/`` mark a border point, which must be near both). Occupied territory follows
+:data:`OCCUPIED_AREAS`: the basemap draws Crimea and the occupied oblasts inside Ukraine's internationally
+recognised borders, so a place there is declared ``UKR``; the occupier's code is refused there whatever the
+distance to its border (the tolerance never carries a place across that line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import Geod, Transformer
+from shapely.geometry.base import BaseGeometry
+
+from layers.model.report import Report
+
+COUNTRY_TOLERANCE_KM = 25.0
+"""How far a place may lie outside its country's 1:50m outline. At 1:50,000,000 half a millimetre is 25 km: the
+Natural Earth coasts and borders are generalised to about that, so a port, a border crossing or a coastal site
+can fall a few km (rarely 10-20) outside. A point farther than this is an error and the place is set aside."""
+
+
+@dataclass(frozen=True)
+class OccupiedArea:
+    """Territory of ``country`` that ``occupier`` holds; ``bounds`` (west, south, east, north, degrees) is a box
+    that, clipped to the country's outline, covers it."""
+
+    name: str
+    country: str
+    occupier: str
+    bounds: tuple[float, float, float, float]
+
+
+OCCUPIED_AREAS: tuple[OccupiedArea, ...] = (
+    OccupiedArea("Crimea and Sevastopol", "UKR", "RUS", (32.0, 44.0, 36.7, 46.4)),
+    OccupiedArea("Luhansk oblast", "UKR", "RUS", (37.8, 47.8, 40.3, 50.2)),
+    OccupiedArea("Donetsk oblast", "UKR", "RUS", (36.5, 46.8, 39.0, 49.3)),
+    OccupiedArea("Zaporizhzhia oblast", "UKR", "RUS", (34.2, 46.1, 37.3, 48.2)),
+    OccupiedArea("Kherson oblast", "UKR", "RUS", (31.9, 45.9, 35.4, 47.6)),
+)
+"""Where the occupier's code is refused: a place inside Ukraine's outline and one of these boxes is declared
+UKR (recognised borders, UN General Assembly resolutions 68/262 and ES-11/4), never RUS. The oblast boxes
+cover whole oblasts, also the parts Ukraine holds (RUS is wrong there too). Crimea's box is the one
+``scripts/derive_countries.py`` moves to Ukraine."""
+
+_GEOD = Geod(ellps="WGS84")
+_TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+_FROM_MERCATOR = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+_KM_PER_DEG_LAT = 110.57  # the least length of a degree of latitude (at the equator)
+
+
+@dataclass(frozen=True)
+class CountryIndex:
+    """Country outlines by ``iso_a3`` (features of one code merged, prepared for fast point tests)."""
+
+    shapes: dict[str, BaseGeometry]
+
+    @classmethod
+    def of(cls, countries: gpd.GeoDataFrame) -> CountryIndex:
+        """The outlines of a countries frame (``iso_a3`` and geometry)."""
+        groups: dict[str, list[BaseGeometry]] = {}
+        for code, geom in zip(countries["iso_a3"], countries.geometry, strict=True):
+            groups.setdefault(str(code), []).append(geom)
+        shapes = {code: parts[0] if len(parts) == 1 else shapely.union_all(parts) for code, parts in groups.items()}
+        shapely.prepare(list(shapes.values()))
+        return cls(shapes)
+
+
+def distances_km(shapes: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Geodesic distance (km, WGS84) from each point (x, y in degrees) to its shape; 0 inside or on it.
+
+    Inside is one vectorised test. Outside, the nearest point in longitude/latitude gives an upper bound
+    (the geodesic distance to it); where that exceeds the tolerance, the shape is clipped to a box holding the
+    geodesic circle of that radius and the nearest point is found again in Web Mercator (conformal, so right
+    locally in every direction), the distance still measured on the ellipsoid.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    out = np.zeros(len(x))
+    if not len(x):
+        return out
+    inside = shapely.intersects_xy(shapes, x, y)
+    outside = np.flatnonzero(~inside)
+    if not len(outside):
+        return out
+    points = shapely.points(x[outside], y[outside])
+    near = shapely.get_coordinates(shapely.shortest_line(points, shapes[outside])).reshape(-1, 2, 2)[:, 1]
+    _, _, metres = _GEOD.inv(x[outside], y[outside], near[:, 0], near[:, 1])
+    out[outside] = np.asarray(metres) / 1000
+    for position in outside[out[outside] > COUNTRY_TOLERANCE_KM]:
+        out[position] = min(out[position], _refined_km(shapes[position], x[position], y[position], out[position]))
+    return out
+
+
+def _refined_km(shape: BaseGeometry, lon: float, lat: float, bound_km: float) -> float:
+    """The distance found in Web Mercator within ``bound_km`` of the point (its upper bound when nothing is)."""
+    dlat = bound_km / _KM_PER_DEG_LAT + 0.01
+    top = min(abs(lat) + dlat, 85.0)
+    dlon = min(180.0, dlat / max(np.cos(np.radians(top)), 1e-6))
+    window = shapely.clip_by_rect(shape, lon - dlon, max(lat - dlat, -85.0), lon + dlon, min(lat + dlat, 85.0))
+    if window.is_empty:
+        return bound_km
+    projected = shapely.transform(window, lambda c: np.column_stack(_TO_MERCATOR.transform(c[:, 0], c[:, 1])))
+    mx, my = _TO_MERCATOR.transform(lon, lat)
+    line = shapely.shortest_line(shapely.Point(mx, my), projected)
+    if line is None or line.is_empty:
+        return bound_km
+    ex, ey = shapely.get_coordinates(line)[-1]
+    nlon, nlat = _FROM_MERCATOR.transform(ex, ey)
+    return float(_GEOD.inv(lon, lat, nlon, nlat)[2]) / 1000
+
+
+def occupied_area(country: str, lon: float, lat: float, index: CountryIndex) -> OccupiedArea | None:
+    """The area of :data:`OCCUPIED_AREAS` the point lies in (inside ``country``'s outline), if any."""
+    shape = index.shapes.get(country)
+    for area in OCCUPIED_AREAS:
+        west, south, east, north = area.bounds
+        if area.country == country and west <= lon <= east and south <= lat <= north and shape is not None \
+                and shapely.intersects_xy(shape, lon, lat):
+            return area
+    return None
+
+
+def check_places_in_countries(places: gpd.GeoDataFrame, index: CountryIndex, report: Report,
+                              name: str = "places.geojson", declared: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    """The places that lie in (or within the tolerance of) their declared countries; each other one is an error.
+
+    ``declared`` holds every ``iso_a3`` the countries file names, also of features that did not load: a place
+    in such a country cannot be checked and keeps a warning; a code the file does not name at all is an error.
+    A place that fits only with longitude and latitude swapped, one too far from its country and one declared
+    in the occupier's code inside :data:`OCCUPIED_AREAS` are set aside.
+    """
+    if places.empty or not index.shapes:
+        return places
+    known = set(index.shapes) | set(declared or ())
+    wheres, ids = list(places["where"]), list(places["id"])
+    codes = [str(c) for c in places["country"]]
+    xs, ys = places.geometry.x.to_numpy(float), places.geometry.y.to_numpy(float)
+    pairs = [(row, code) for row, field in enumerate(codes) for code in field.split("/")]
+    checkable = [(row, code) for row, code in pairs if code in index.shapes]
+    rows = np.array([row for row, _ in checkable], dtype=np.int64)
+    shapes = np.array([index.shapes[code] for _, code in checkable], dtype=object)
+    km = distances_km(shapes, xs[rows], ys[rows]) if len(rows) else np.zeros(0)
+    far: dict[int, list[tuple[str, float]]] = {}
+    for row, (_, code), dist in zip(rows, checkable, km, strict=True):
+        if dist > COUNTRY_TOLERANCE_KM:
+            far.setdefault(int(row), []).append((code, float(dist)))
+    keep = np.ones(len(places), dtype=bool)
+    for row, code in pairs:
+        if code not in known:
+            report.add(name, wheres[row], "country", codes[row],
+                       f"a country code of countries.geojson (its iso_a3); {code} is not one; the place was set aside")
+            keep[row] = False
+        elif code not in index.shapes:
+            report.add(name, wheres[row], "country", codes[row],
+                       f"a country whose outline loaded: {code}'s feature in countries.geojson did not (see its "
+                       f"error), so place {ids[row]} was not checked against it", "warning")
+    for row, (x, y) in enumerate(zip(xs.tolist(), ys.tolist(), strict=True)):
+        if not keep[row]:
+            continue
+        occupier = _occupier_problem(codes[row], x, y, index)
+        if occupier:
+            report.add(name, wheres[row], "country", codes[row], occupier)
+            keep[row] = False
+        elif row in far:
+            keep[row] = False
+            _report_far(name, wheres[row], ids[row], codes[row], x, y, far[row], index, report)
+    return places[keep]
+
+
+def _occupier_problem(field: str, x: float, y: float, index: CountryIndex) -> str | None:
+    codes = field.split("/")
+    for area in OCCUPIED_AREAS:
+        if area.occupier in codes and area.country not in codes:
+            inside = occupied_area(area.country, x, y, index)
+            if inside is not None and inside.occupier == area.occupier:
+                return (f"{inside.country} for a place in {inside.name}: occupied territory is declared in the "
+                        f"country whose internationally recognised borders hold it, as the basemap draws them "
+                        f"(OCCUPIED_AREAS in layers/load/placement.py); say who controls it in note; the place "
+                        "was set aside")
+    return None
+
+
+def _report_far(name: str, where: str, pid: str, field: str, x: float, y: float, far: list[tuple[str, float]],
+                index: CountryIndex, report: Report) -> None:
+    codes = [c for c in field.split("/") if c in index.shapes]
+    if -180 <= y <= 180 and -90 <= x <= 90 and codes:
+        swapped = distances_km(np.array([index.shapes[c] for c in codes], dtype=object),
+                               np.full(len(codes), y), np.full(len(codes), x))
+        if (swapped <= COUNTRY_TOLERANCE_KM).all():
+            report.add(name, where, "geometry.coordinates", [x, y],
+                       f"[longitude, latitude] order: place {pid} falls in {field} only when swapped")
+            return
+    how_far = "; ".join(f"{dist:,.0f} km from {code}" for code, dist in far)
+    each = "each country of the border point " if "/" in field else "its declared country "
+    report.add(name, where, "geometry.coordinates", [x, y],
+               f"a point within {COUNTRY_TOLERANCE_KM:g} km of {each}{field} (countries.geojson); it is {how_far}: "
+               "check the coordinate or the country; the place was set aside")
