@@ -129,7 +129,13 @@ def _in_area(lon: np.ndarray, lat: np.ndarray, crs: CRS) -> np.ndarray:
 
 
 def _fmt(x: float, y: float) -> str:
-    return f"({x:.6g}, {y:.6g})"
+    return f"({x:.10g}, {y:.10g})"
+
+
+def _lonlat(lon: float, lat: float) -> str:
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return "nowhere (the transformation fails)"
+    return f"longitude {lon:.5f}, latitude {lat:.5f}"
 
 
 def _crs_misfits(features: list[Any], declared: _Declared, name: str, report: Report) -> dict[int, str] | None:
@@ -173,13 +179,13 @@ def _crs_misfits(features: list[Any], declared: _Declared, name: str, report: Re
             first = int(np.argmax(degree_like & ~fits))
             expected = (f"{unit}s of {declared.label}, as the crs member declares: {count} have only values "
                         f"within ±180/±90, which are longitude/latitude degrees (read as {declared.label} the "
-                        f"first, {_fmt(x[first], y[first])}, would land at {_fmt(lon[first], lat[first])}); "
+                        f"first, {_fmt(x[first], y[first])}, would land at {_lonlat(lon[first], lat[first])}); "
                         "nothing in the file was loaded: if the coordinates are WGS84 longitude/latitude, remove "
                         f"the crs member (RFC 7946); otherwise write them in {declared.label}")
         else:
             expected = (f"coordinates in {declared.label}, as the crs member declares: {count} fall outside the "
-                        f"area where it is defined ({_area(crs)}), e.g. {_fmt(x[first], y[first])} -> "
-                        f"{_fmt(lon[first], lat[first])}; nothing in the file was loaded: name the CRS the "
+                        f"area where it is defined ({_area(crs)}), e.g. {_fmt(x[first], y[first])} at "
+                        f"{_lonlat(lon[first], lat[first])}; nothing in the file was loaded: name the CRS the "
                         "coordinates are really in, or reproject them to WGS84")
         report.reject(name, "", "crs", declared.label, expected)
         return None
@@ -194,10 +200,12 @@ def _crs_misfits(features: list[Any], declared: _Declared, name: str, report: Re
         if degree_like[position]:
             misfits[index] = (f"{unit}s of {declared.label} (the file's crs): {_fmt(px, py)} is within ±180/±90, "
                               f"i.e. longitude/latitude degrees; read as {declared.label} it would land at "
-                              f"{_fmt(plon, plat)}; the feature was set aside, not moved")
+                              f"{_lonlat(plon, plat)}; the feature was set aside, not moved")
         else:
             misfits[index] = (f"a position inside the area where {declared.label} is defined ({_area(crs)}): "
-                              f"{_fmt(px, py)} is at {_fmt(plon, plat)}; the feature was set aside, not moved")
+                              f"{_fmt(px, py)} is at {_lonlat(plon, plat)}, where its numbers are unreliable and most "
+                              "often belong to another CRS; the feature was set aside, not moved (write it in a CRS "
+                              "whose area holds it, or in WGS84)")
     return misfits
 
 

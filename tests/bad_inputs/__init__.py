@@ -4,6 +4,6 @@ Each case (``case.Case``) breaks a copy of the tiny valid folder from ``tests.fa
 exactly which problems the report holds and what still loads; ``tests/test_bad_inputs.py`` runs them all.
 """
 
-from tests.bad_inputs import csv_cases, folder_cases, geojson_cases
+from tests.bad_inputs import coordinate_cases, csv_cases, folder_cases, geojson_cases
 
-CASES = [*geojson_cases.CASES, *csv_cases.CASES, *folder_cases.CASES]
+CASES = [*geojson_cases.CASES, *coordinate_cases.CASES, *csv_cases.CASES, *folder_cases.CASES]
