@@ -10,7 +10,7 @@ distance to its border (the tolerance never carries a place across that line).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -52,14 +52,16 @@ cover whole oblasts, also the parts Ukraine holds (RUS is wrong there too). Crim
 _GEOD = Geod(ellps="WGS84")
 _TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 _FROM_MERCATOR = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
-_KM_PER_DEG_LAT = 110.57  # the least length of a degree of latitude (at the equator)
+_MAX_LAT = 85.0  # Web Mercator's edge
 
 
 @dataclass(frozen=True)
 class CountryIndex:
-    """Country outlines by ``iso_a3`` (features of one code merged, prepared for fast point tests)."""
+    """Country outlines by ``iso_a3`` (features of one code merged, prepared for fast point tests), and their Web
+    Mercator copies, made on first use for the countries a point falls outside of."""
 
     shapes: dict[str, BaseGeometry]
+    _mercator: dict[str, BaseGeometry] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, countries: gpd.GeoDataFrame) -> CountryIndex:
@@ -71,48 +73,38 @@ class CountryIndex:
         shapely.prepare(list(shapes.values()))
         return cls(shapes)
 
+    def mercator(self, code: str) -> BaseGeometry:
+        """The country's outline in Web Mercator metres (cut at ±85°)."""
+        if code not in self._mercator:
+            cut = shapely.clip_by_rect(self.shapes[code], -180, -_MAX_LAT, 180, _MAX_LAT)
+            projected = shapely.transform(cut, lambda c: np.column_stack(_TO_MERCATOR.transform(c[:, 0], c[:, 1])))
+            shapely.prepare(projected)
+            self._mercator[code] = projected
+        return self._mercator[code]
 
-def distances_km(shapes: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Geodesic distance (km, WGS84) from each point (x, y in degrees) to its shape; 0 inside or on it.
+    def distances_km(self, codes: list[str], x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Geodesic distance (km, WGS84) from each point (x, y in degrees) to its country's outline; 0 in it.
 
-    Inside is one vectorised test. Outside, the nearest point in longitude/latitude gives an upper bound
-    (the geodesic distance to it); where that exceeds the tolerance, the shape is clipped to a box holding the
-    geodesic circle of that radius and the nearest point is found again in Web Mercator (conformal, so right
-    locally in every direction), the distance still measured on the ellipsoid.
-    """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    out = np.zeros(len(x))
-    if not len(x):
+        Inside is one vectorised test. Outside, the nearest point of the outline is found in Web Mercator
+        (conformal: right in every direction near the point, where the tolerance is decided) and the distance to
+        it is measured on the ellipsoid.
+        """
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        out = np.zeros(len(x))
+        if not len(x):
+            return out
+        inside = shapely.intersects_xy(np.array([self.shapes[c] for c in codes], dtype=object), x, y)
+        outside = np.flatnonzero(~inside)
+        if not len(outside):
+            return out
+        mx, my = _TO_MERCATOR.transform(x[outside], np.clip(y[outside], -_MAX_LAT, _MAX_LAT))
+        targets = np.array([self.mercator(codes[i]) for i in outside], dtype=object)
+        lines = shapely.shortest_line(shapely.points(mx, my), targets)
+        near = shapely.get_coordinates(lines).reshape(-1, 2, 2)[:, 1]
+        lon, lat = _FROM_MERCATOR.transform(near[:, 0], near[:, 1])
+        _, _, metres = _GEOD.inv(x[outside], y[outside], lon, lat)
+        out[outside] = np.asarray(metres) / 1000
         return out
-    inside = shapely.intersects_xy(shapes, x, y)
-    outside = np.flatnonzero(~inside)
-    if not len(outside):
-        return out
-    points = shapely.points(x[outside], y[outside])
-    near = shapely.get_coordinates(shapely.shortest_line(points, shapes[outside])).reshape(-1, 2, 2)[:, 1]
-    _, _, metres = _GEOD.inv(x[outside], y[outside], near[:, 0], near[:, 1])
-    out[outside] = np.asarray(metres) / 1000
-    for position in outside[out[outside] > COUNTRY_TOLERANCE_KM]:
-        out[position] = min(out[position], _refined_km(shapes[position], x[position], y[position], out[position]))
-    return out
-
-
-def _refined_km(shape: BaseGeometry, lon: float, lat: float, bound_km: float) -> float:
-    """The distance found in Web Mercator within ``bound_km`` of the point (its upper bound when nothing is)."""
-    dlat = bound_km / _KM_PER_DEG_LAT + 0.01
-    top = min(abs(lat) + dlat, 85.0)
-    dlon = min(180.0, dlat / max(np.cos(np.radians(top)), 1e-6))
-    window = shapely.clip_by_rect(shape, lon - dlon, max(lat - dlat, -85.0), lon + dlon, min(lat + dlat, 85.0))
-    if window.is_empty:
-        return bound_km
-    projected = shapely.transform(window, lambda c: np.column_stack(_TO_MERCATOR.transform(c[:, 0], c[:, 1])))
-    mx, my = _TO_MERCATOR.transform(lon, lat)
-    line = shapely.shortest_line(shapely.Point(mx, my), projected)
-    if line is None or line.is_empty:
-        return bound_km
-    ex, ey = shapely.get_coordinates(line)[-1]
-    nlon, nlat = _FROM_MERCATOR.transform(ex, ey)
-    return float(_GEOD.inv(lon, lat, nlon, nlat)[2]) / 1000
 
 
 def occupied_area(country: str, lon: float, lat: float, index: CountryIndex) -> OccupiedArea | None:
@@ -141,11 +133,10 @@ def check_places_in_countries(places: gpd.GeoDataFrame, index: CountryIndex, rep
     wheres, ids = list(places["where"]), list(places["id"])
     codes = [str(c) for c in places["country"]]
     xs, ys = places.geometry.x.to_numpy(float), places.geometry.y.to_numpy(float)
-    pairs = [(row, code) for row, field in enumerate(codes) for code in field.split("/")]
+    pairs = [(row, code) for row, text in enumerate(codes) for code in text.split("/")]
     checkable = [(row, code) for row, code in pairs if code in index.shapes]
     rows = np.array([row for row, _ in checkable], dtype=np.int64)
-    shapes = np.array([index.shapes[code] for _, code in checkable], dtype=object)
-    km = distances_km(shapes, xs[rows], ys[rows]) if len(rows) else np.zeros(0)
+    km = index.distances_km([code for _, code in checkable], xs[rows], ys[rows])
     far: dict[int, list[tuple[str, float]]] = {}
     for row, (_, code), dist in zip(rows, checkable, km, strict=True):
         if dist > COUNTRY_TOLERANCE_KM:
@@ -173,8 +164,8 @@ def check_places_in_countries(places: gpd.GeoDataFrame, index: CountryIndex, rep
     return places[keep]
 
 
-def _occupier_problem(field: str, x: float, y: float, index: CountryIndex) -> str | None:
-    codes = field.split("/")
+def _occupier_problem(declared: str, x: float, y: float, index: CountryIndex) -> str | None:
+    codes = declared.split("/")
     for area in OCCUPIED_AREAS:
         if area.occupier in codes and area.country not in codes:
             inside = occupied_area(area.country, x, y, index)
@@ -186,18 +177,17 @@ def _occupier_problem(field: str, x: float, y: float, index: CountryIndex) -> st
     return None
 
 
-def _report_far(name: str, where: str, pid: str, field: str, x: float, y: float, far: list[tuple[str, float]],
+def _report_far(name: str, where: str, pid: str, declared: str, x: float, y: float, far: list[tuple[str, float]],
                 index: CountryIndex, report: Report) -> None:
-    codes = [c for c in field.split("/") if c in index.shapes]
+    codes = [c for c in declared.split("/") if c in index.shapes]
     if -180 <= y <= 180 and -90 <= x <= 90 and codes:
-        swapped = distances_km(np.array([index.shapes[c] for c in codes], dtype=object),
-                               np.full(len(codes), y), np.full(len(codes), x))
+        swapped = index.distances_km(codes, np.full(len(codes), y), np.full(len(codes), x))
         if (swapped <= COUNTRY_TOLERANCE_KM).all():
             report.add(name, where, "geometry.coordinates", [x, y],
-                       f"[longitude, latitude] order: place {pid} falls in {field} only when swapped")
+                       f"[longitude, latitude] order: place {pid} falls in {declared} only when swapped")
             return
     how_far = "; ".join(f"{dist:,.0f} km from {code}" for code, dist in far)
-    each = "each country of the border point " if "/" in field else "its declared country "
+    each = "each country of the border point " if "/" in declared else "its declared country "
     report.add(name, where, "geometry.coordinates", [x, y],
-               f"a point within {COUNTRY_TOLERANCE_KM:g} km of {each}{field} (countries.geojson); it is {how_far}: "
+               f"a point within {COUNTRY_TOLERANCE_KM:g} km of {each}{declared} (countries.geojson); it is {how_far}: "
                "check the coordinate or the country; the place was set aside")
