@@ -15,7 +15,7 @@ import pandas as pd
 from layers.load.derived import Derived, Key
 from layers.load.estimates import ESTIMATE_COLUMNS, ESTIMATE_FRAME_COLUMNS, SERIES_COLUMNS, estimates_frame
 from layers.load.features import read_features
-from layers.load.placement import CountryIndex, check_places_in_countries
+from layers.load.placement import CountryIndex, check_places_in_countries, check_route_ends
 from layers.load.readers import DEFAULT_LIMITS, Limits, read_json
 from layers.load.record import load_record_through
 from layers.load.stories import load_stories
@@ -226,6 +226,12 @@ def _features(path: Path, report: Report, types: tuple[str, ...], columns: tuple
     return features_frame(obj, path.name, report, types, columns, limits, id_column)
 
 
+def place_points(places: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
+    """Each place's (longitude, latitude) by id."""
+    return dict(zip(places["id"], zip(places.geometry.x.tolist(), places.geometry.y.tolist(), strict=True),
+                    strict=True))
+
+
 def declared_codes(obj: object) -> set[str]:
     """Every ``iso_a3`` a parsed countries file names, also on features that did not load."""
     features = obj.get("features") if isinstance(obj, dict) else None
@@ -416,6 +422,7 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
     _set_aside(report, "routes.geojson", list(routes["where"]) if places_unread else [], "route(s)",
                "places.geojson")
     routes = routes[routes["from"].isin(place_ids) & routes["to"].isin(place_ids)]
+    routes = check_route_ends(routes, place_points(places), report)
     through = load_record_through(folder, report, limits)
     sources = sources_frame(read_table(folder / "sources.csv", SOURCE_COLUMNS, report, limits), report)
     source_ids = set(sources["id"])

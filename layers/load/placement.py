@@ -191,3 +191,46 @@ def _report_far(name: str, where: str, pid: str, declared: str, x: float, y: flo
     report.add(name, where, "geometry.coordinates", [x, y],
                f"a point within {COUNTRY_TOLERANCE_KM:g} km of {each}{declared} (countries.geojson); it is {how_far}: "
                "check the coordinate or the country; the place was set aside")
+
+
+ROUTE_END_TOLERANCE_M = 200.0
+"""How far a route's first or last vertex may lie from its ``from``/``to`` place: the vertex is that place's
+coordinate (written to 3 decimals it is within about 80 m)."""
+
+
+def check_route_ends(routes: gpd.GeoDataFrame, places: dict[str, tuple[float, float]], report: Report,
+                     name: str = "routes.geojson") -> gpd.GeoDataFrame:
+    """The routes whose first and last vertices sit on their ``from`` and ``to`` places; each other one is an error.
+
+    Routes whose places are unknown are left to the reference check. The vertices between the ends carry no
+    country rule: sea lanes run offshore and schematic lines are sketches.
+    """
+    if routes.empty:
+        return routes
+    keep = np.ones(len(routes), dtype=bool)
+    starts = [line.coords[0] for line in routes.geometry]
+    ends = [line.coords[-1] for line in routes.geometry]
+    for row, (where, rid, a, b) in enumerate(zip(routes["where"], routes["id"], routes["from"], routes["to"],
+                                                 strict=True)):
+        if a not in places or b not in places:
+            continue
+        off = [(column, pid, vertex, _metres(vertex, places[pid]))
+               for column, pid, vertex in (("from", a, starts[row]), ("to", b, ends[row]))]
+        off = [item for item in off if item[3] > ROUTE_END_TOLERANCE_M]
+        if not off:
+            continue
+        keep[row] = False
+        reversed_ = _metres(starts[row], places[b]) <= ROUTE_END_TOLERANCE_M and \
+            _metres(ends[row], places[a]) <= ROUTE_END_TOLERANCE_M
+        for column, pid, vertex, metres in off:
+            which = "first" if column == "from" else "last"
+            hint = "; the line runs from 'to' to 'from': reverse it" if reversed_ else ""
+            report.add(name, where, "geometry.coordinates", [round(v, 6) for v in vertex[:2]],
+                       f"the {which} vertex on the '{column}' place {pid} (within {ROUTE_END_TOLERANCE_M:g} m of "
+                       f"its coordinate {list(places[pid])}); it is {metres / 1000:,.1f} km away{hint}; route {rid} "
+                       "was set aside")
+    return routes[keep]
+
+
+def _metres(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    return float(_GEOD.inv(a[0], a[1], b[0], b[1])[2])

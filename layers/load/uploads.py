@@ -39,11 +39,12 @@ from layers.load.catalog import (
     Catalog,
     events_frame,
     features_frame,
+    place_points,
     sources_frame,
 )
 from layers.load.derived import Key
 from layers.load.features import read_features
-from layers.load.placement import CountryIndex, check_places_in_countries
+from layers.load.placement import CountryIndex, check_places_in_countries, check_route_ends
 from layers.load.readers import Limits, csv_rows, decode, parse_json
 from layers.load.tables import Column, Row, check_rows
 from layers.model.report import Report
@@ -391,8 +392,10 @@ def merge_uploads(catalog: Catalog, uploads: Iterable[Upload], limits: Limits = 
                 for col, value in missing:
                     report.add(name, where, col, value, "a place id of the shipped data or of an uploaded places file")
                 good.append(not missing)
-            routes.append(frame[good])
-            loaded[name] = int(sum(good))
+            frame = check_route_ends(frame[good], {**place_points(catalog.places), **{
+                pid: point for extra in places for pid, point in place_points(extra).items()}}, report, name)
+            routes.append(frame)
+            loaded[name] = len(frame)
         elif item.kind == SOURCES:
             rows = _new_ids(name, _table_rows(item, SOURCE_COLUMNS, report, limits), source_ids, report, "a source")
             frame = sources_frame(rows, report, name)

@@ -7,6 +7,9 @@ boxes (``tests.factory.COUNTRIES``); distances below are geodesic (WGS84), check
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from pyproj import Geod, Transformer
 
@@ -14,7 +17,7 @@ from layers.load.catalog import Catalog
 from layers.load.placement import COUNTRY_TOLERANCE_KM
 from tests.bad_inputs.case import ALL_PLACES, Case, Expect, Loads, compose, edit_json, set_coordinates, set_property
 from tests.bad_inputs.geojson_cases import NO_PLACES, WHOLE_EVENTS_UNREAD, to_web_mercator
-from tests.factory import PLACES, box
+from tests.factory import PLACES, box, feature_collection
 
 PLACES_FILE = "places.geojson"
 COUNTRIES_FILE = "countries.geojson"
@@ -92,6 +95,26 @@ def nothing_moved_to_null_island(cat: Catalog) -> None:
     assert all(abs(p.x) > 1 or abs(p.y) > 1 for p in cat.places.geometry)
 
 
+def routes(*lines: tuple[str, str, list[list[float]]]):
+    """Write routes.geojson with these (from, to, coordinates) sea lanes, ids R0, R1..."""
+    def run(folder: Path) -> None:
+        features = [{"type": "Feature", "properties": {"id": f"R{i}", "mode": "sea", "from": a, "to": b,
+                                                      "schematic": True, "source": "test"},
+                     "geometry": {"type": "LineString", "coordinates": coords}}
+                    for i, (a, b, coords) in enumerate(lines)]
+        (folder / "routes.geojson").write_text(json.dumps(feature_collection(features)))
+
+    return run
+
+
+def route_ids(*ids: str):
+    def check(cat: Catalog) -> None:
+        assert list(cat.routes["id"]) == list(ids)
+
+    return check
+
+
+RAJIN_XY, DUNAI_XY, MID_SEA = [130.3, 42.25], [132.3375, 42.88028], [131.5, 42.3]
 KERCH = (36.47, 45.36)  # 18 km from the tiny Russia (lon 36.7): RUS would pass on distance alone
 SIMFEROPOL = (34.1, 44.95)
 
@@ -166,6 +189,22 @@ CASES = [
                  "is declared in the country whose internationally recognised borders hold it", "RUS"),
           lost(4, "destination", "KYIV")),
          Loads(events=("E001", "E002"), places=without("KYIV"))),
+    Case("routes_ends_on_their_places_load_whatever_lies_between",  # the sea vertex is in no country
+         routes(("RAJIN", "DUNAI", [RAJIN_XY, MID_SEA, DUNAI_XY]), ("RAJIN", "DUNAI", [[130.3005, 42.2505], DUNAI_XY])),
+         (), check=route_ids("R0", "R1")),
+    Case("routes_end_off_its_place_set_aside",
+         routes(("RAJIN", "DUNAI", [RAJIN_XY, MID_SEA, [132.0, 42.88028]]), ("RAJIN", "DUNAI", [RAJIN_XY, DUNAI_XY])),
+         (Expect("routes.geojson", "feature 0", "geometry.coordinates", "the last vertex on the 'to' place DUNAI "
+                 "(within 200 m of its coordinate [132.3375, 42.88028]); it is 27.6 km away; route R0 was set aside",
+                 "132.0, 42.88028"),),
+         check=route_ids("R1")),
+    Case("routes_drawn_backwards_set_aside",
+         routes(("RAJIN", "DUNAI", [DUNAI_XY, MID_SEA, RAJIN_XY])),
+         (Expect("routes.geojson", "feature 0", "geometry.coordinates", "the first vertex on the 'from' place RAJIN",
+                 "132.3375, 42.88028"),
+          Expect("routes.geojson", "feature 0", "geometry.coordinates", "the line runs from 'to' to 'from': reverse "
+                 "it", "130.3, 42.25")),
+         check=route_ids()),
     Case("places_in_crimea_declared_as_a_border_point_with_ukr_pass",
          crimea_folder("RUS/UKR", *KERCH),
          ()),
