@@ -107,17 +107,6 @@ class CountryIndex:
         return out
 
 
-def occupied_area(country: str, lon: float, lat: float, index: CountryIndex) -> OccupiedArea | None:
-    """The area of :data:`OCCUPIED_AREAS` the point lies in (inside ``country``'s outline), if any."""
-    shape = index.shapes.get(country)
-    for area in OCCUPIED_AREAS:
-        west, south, east, north = area.bounds
-        if area.country == country and west <= lon <= east and south <= lat <= north and shape is not None \
-                and shapely.intersects_xy(shape, lon, lat):
-            return area
-    return None
-
-
 def check_places_in_countries(places: gpd.GeoDataFrame, index: CountryIndex, report: Report,
                               name: str = "places.geojson", declared: Iterable[str] | None = None) -> gpd.GeoDataFrame:
     """The places that lie in (or within the tolerance of) their declared countries; each other one is an error.
@@ -130,8 +119,8 @@ def check_places_in_countries(places: gpd.GeoDataFrame, index: CountryIndex, rep
     if places.empty or not index.shapes:
         return places
     known = set(index.shapes) | set(declared or ())
-    wheres, ids = list(places["where"]), list(places["id"])
-    codes = [str(c) for c in places["country"]]
+    wheres, ids = places["where"].tolist(), places["id"].tolist()
+    codes = [str(c) for c in places["country"].tolist()]
     xs, ys = places.geometry.x.to_numpy(float), places.geometry.y.to_numpy(float)
     pairs = [(row, code) for row, text in enumerate(codes) for code in text.split("/")]
     checkable = [(row, code) for row, code in pairs if code in index.shapes]
@@ -151,30 +140,38 @@ def check_places_in_countries(places: gpd.GeoDataFrame, index: CountryIndex, rep
             report.add(name, wheres[row], "country", codes[row],
                        f"a country whose outline loaded: {code}'s feature in countries.geojson did not (see its "
                        f"error), so place {ids[row]} was not checked against it", "warning")
-    for row, (x, y) in enumerate(zip(xs.tolist(), ys.tolist(), strict=True)):
+    occupied = _occupied(codes, xs, ys, index)
+    for row in sorted(set(occupied) | set(far)):
         if not keep[row]:
             continue
-        occupier = _occupier_problem(codes[row], x, y, index)
-        if occupier:
-            report.add(name, wheres[row], "country", codes[row], occupier)
-            keep[row] = False
-        elif row in far:
-            keep[row] = False
-            _report_far(name, wheres[row], ids[row], codes[row], x, y, far[row], index, report)
+        keep[row] = False
+        if row in occupied:
+            report.add(name, wheres[row], "country", codes[row], _occupier_problem(occupied[row]))
+        else:
+            _report_far(name, wheres[row], ids[row], codes[row], float(xs[row]), float(ys[row]), far[row], index,
+                        report)
     return places[keep]
 
 
-def _occupier_problem(declared: str, x: float, y: float, index: CountryIndex) -> str | None:
-    codes = declared.split("/")
+def _occupied(codes: list[str], xs: np.ndarray, ys: np.ndarray, index: CountryIndex) -> dict[int, OccupiedArea]:
+    """The rows declared in an occupier's code (and not in the occupied country's) that lie in its occupied area."""
+    found: dict[int, OccupiedArea] = {}
     for area in OCCUPIED_AREAS:
-        if area.occupier in codes and area.country not in codes:
-            inside = occupied_area(area.country, x, y, index)
-            if inside is not None and inside.occupier == area.occupier:
-                return (f"{inside.country} for a place in {inside.name}: occupied territory is declared in the "
-                        f"country whose internationally recognised borders hold it, as the basemap draws them "
-                        f"(OCCUPIED_AREAS in layers/load/placement.py); say who controls it in note; the place "
-                        "was set aside")
-    return None
+        shape = index.shapes.get(area.country)
+        if shape is None:
+            continue
+        west, south, east, north = area.bounds
+        named = np.array([area.occupier in c.split("/") and area.country not in c.split("/") for c in codes])
+        rows = np.flatnonzero(named & (xs >= west) & (xs <= east) & (ys >= south) & (ys <= north))
+        for row in rows[shapely.intersects_xy(shape, xs[rows], ys[rows])] if len(rows) else ():
+            found.setdefault(int(row), area)
+    return found
+
+
+def _occupier_problem(area: OccupiedArea) -> str:
+    return (f"{area.country} for a place in {area.name}: occupied territory is declared in the country whose "
+            "internationally recognised borders hold it, as the basemap draws them (OCCUPIED_AREAS in "
+            "layers/load/placement.py); say who controls it in note; the place was set aside")
 
 
 def _report_far(name: str, where: str, pid: str, declared: str, x: float, y: float, far: list[tuple[str, float]],
