@@ -181,7 +181,8 @@ def _crs_misfits(features: list[Any], declared: _Declared, name: str, report: Re
                         f"within ±180/±90, which are longitude/latitude degrees (read as {declared.label} the "
                         f"first, {_fmt(x[first], y[first])}, would land at {_lonlat(lon[first], lat[first])}); "
                         "nothing in the file was loaded: if the coordinates are WGS84 longitude/latitude, remove "
-                        f"the crs member (RFC 7946); otherwise write them in {declared.label}")
+                        "the crs member (RFC 7946; in GeoParquet, declare OGC:CRS84); otherwise write them in "
+                        f"{declared.label}")
         else:
             expected = (f"coordinates in {declared.label}, as the crs member declares: {count} fall outside the "
                         f"area where it is defined ({_area(crs)}), e.g. {_fmt(x[first], y[first])} at "
