@@ -21,3 +21,8 @@ def slow(request: Request, progress: Progress, catalogs: dict[str, Any]) -> byte
 
 def failing(request: Request, progress: Progress, catalogs: dict[str, Any]) -> bytes:
     raise RuntimeError("disk on fire")
+
+
+def out_of_memory(request: Request, progress: Progress, catalogs: dict[str, Any]) -> bytes:
+    progress(0.5)
+    raise RuntimeError("the renderer ran out of memory")

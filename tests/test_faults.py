@@ -132,17 +132,17 @@ def test_a_story_that_fails_mid_deck_writes_nothing(tiny_folder: Path, tmp_path:
 
 
 def test_the_deck_button_says_why_it_failed(tiny_folder: Path, monkeypatch) -> None:
+    from layers.export.queue import RenderQueue
     from tests.test_exports_pptx import write_story
-    from tests.test_exports_ui import app
+    from tests.test_exports_ui import app, until
 
     write_story(tiny_folder)
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("the renderer ran out of memory")
-
-    monkeypatch.setattr(export_pptx, "_chapter_slide", broken)
-    at = app(tiny_folder, with_story=True)
-    at.button(key="export-prepare-deck").click().run()
+    broken = RenderQueue({"maps": 1}, renderer="tests.render_fakes:out_of_memory")  # fails in the worker
+    monkeypatch.setattr("ui.downloads.render_queue", lambda: broken)
+    try:
+        at = until(app(tiny_folder, with_story=True).button(key="export-prepare-deck").click().run(), "export-deck")
+    finally:
+        broken.close()
     assert not at.exception
     reason = "Could not make the story deck: RuntimeError: the renderer ran out of memory"
     assert [e.value for e in at.error] == [reason]

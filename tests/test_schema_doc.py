@@ -55,3 +55,16 @@ def test_every_column_the_loader_reads_is_documented(title: str, columns: tuple)
     text = section(title)
     missing = [c.name for c in columns if f"`{c.name}`" not in text]
     assert not missing, f"{title}: undocumented columns {missing}"
+
+
+def test_the_coordinate_rules_in_the_doc_are_the_codes() -> None:
+    from layers.load.features import AREA_MARGIN_DEG
+    from layers.load.placement import COUNTRY_TOLERANCE_KM, OCCUPIED_AREAS, ROUTE_END_TOLERANCE_M
+
+    places = section("places.geojson")
+    assert f"within **{COUNTRY_TOLERANCE_KM:g} km**" in places
+    assert "`OCCUPIED_AREAS`" in places and "Crimea with Sevastopol" in places
+    assert [a.name.split()[0] for a in OCCUPIED_AREAS] == ["Crimea", "Luhansk", "Donetsk", "Zaporizhzhia", "Kherson"]
+    assert all(name in places for name in ("Donetsk", "Luhansk", "Zaporizhzhia", "Kherson"))
+    assert f"within {ROUTE_END_TOLERANCE_M:g} m of its `from` place" in section("routes.geojson")
+    assert f"widened by {AREA_MARGIN_DEG:g}°" in DOC

@@ -153,6 +153,7 @@ def test_routes_must_join_known_places(tiny: Catalog) -> None:
             "geometry": {"type": "LineString", "coordinates": [[130.3, 42.25], [131, 43]]}}
     good = copy.deepcopy(line)
     good["properties"].update(id="R10", to="DUNAI")
+    good["geometry"]["coordinates"] = [[130.3, 42.25], [132.3375, 42.88028]]  # its ends sit on its places
     session = merge_uploads(tiny, [geojson_file("ways.geojson", [line, good])])
     assert problems(session) == [("ways.geojson", "feature 0", "to", "'ATLANTIS'")]
     assert session.files[0].kind == ROUTES and list(session.catalog.routes["id"]) == ["R10"]

@@ -11,11 +11,11 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry import Point
 
 from layers.load.derived import Derived, Key
 from layers.load.estimates import ESTIMATE_COLUMNS, ESTIMATE_FRAME_COLUMNS, SERIES_COLUMNS, estimates_frame
 from layers.load.features import read_features
+from layers.load.placement import CountryIndex, check_places_in_countries, check_route_ends
 from layers.load.readers import DEFAULT_LIMITS, Limits, read_json
 from layers.load.record import load_record_through
 from layers.load.stories import load_stories
@@ -29,8 +29,6 @@ from layers.model.report import Report
 from layers.model.story import Story
 
 WGS84 = "EPSG:4326"
-COUNTRY_SLACK_DEG = 0.25
-"""How far (degrees) a place may sit outside its country's 1:50m outline (coasts, border crossings)."""
 
 
 def _int(value: str) -> int:
@@ -215,14 +213,30 @@ class Catalog:
 
 
 def _features(path: Path, report: Report, types: tuple[str, ...], columns: tuple[Column, ...],
-              limits: Limits, id_column: str | None = "id", optional: bool = False) -> gpd.GeoDataFrame:
-    """A GeoJSON layer's good features with checked properties, as a GeoDataFrame."""
+              limits: Limits, id_column: str | None = "id", optional: bool = False,
+              obj: object | None = None) -> gpd.GeoDataFrame:
+    """A GeoJSON layer's good features with checked properties, as a GeoDataFrame (``obj``: already parsed)."""
     if not path.exists():
         if not optional:
             report.reject(path.name, "", "", None, f"the file to exist (looked for {path})")
         empty = {c.name: [] for c in columns} | {"where": []}
         return gpd.GeoDataFrame(empty, geometry=[], crs=WGS84)
-    return features_frame(read_json(path, report, limits), path.name, report, types, columns, limits, id_column)
+    if obj is None and path.name not in report.rejected_files:
+        obj = read_json(path, report, limits)
+    return features_frame(obj, path.name, report, types, columns, limits, id_column)
+
+
+def place_points(places: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
+    """Each place's (longitude, latitude) by id."""
+    return dict(zip(places["id"], zip(places.geometry.x.tolist(), places.geometry.y.tolist(), strict=True),
+                    strict=True))
+
+
+def declared_codes(obj: object) -> set[str]:
+    """Every ``iso_a3`` a parsed countries file names, also on features that did not load."""
+    features = obj.get("features") if isinstance(obj, dict) else None
+    props = [f.get("properties") for f in features if isinstance(f, dict)] if isinstance(features, list) else []
+    return {str(p["iso_a3"]) for p in props if isinstance(p, dict) and isinstance(p.get("iso_a3"), str | int)}
 
 
 def features_frame(obj: object | None, name: str, report: Report, types: tuple[str, ...],
@@ -255,39 +269,6 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value).strip()
-
-
-def _near(outlines: list[Any], point: Point) -> bool:
-    """Within COUNTRY_SLACK_DEG of one of the outlines (measured, not by building a buffered outline)."""
-    return min(outline.distance(point) for outline in outlines) <= COUNTRY_SLACK_DEG
-
-
-def check_places_in_countries(places: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
-                              report: Report, name: str = "places.geojson") -> gpd.GeoDataFrame:
-    """A place must lie in (or near) its country; a point that fits only when swapped is an error."""
-    if places.empty or countries.empty:
-        return places
-    outlines = dict(zip(countries["iso_a3"], countries.geometry, strict=True))
-    keep = []
-    for where, pid, code, geom in zip(places["where"], places["id"], places["country"], places.geometry,
-                                      strict=True):
-        shapes = [outlines[c] for c in code.split("/") if c in outlines]
-        if not shapes:
-            keep.append(True)
-            continue
-        if _near(shapes, geom):
-            keep.append(True)
-            continue
-        swapped = Point(geom.y, geom.x)
-        if -180 <= geom.y <= 180 and -90 <= geom.x <= 90 and _near(shapes, swapped):
-            report.add(name, where, "geometry.coordinates", [geom.x, geom.y],
-                       f"[longitude, latitude] order: place {pid} falls in {code} only when swapped")
-            keep.append(False)
-        else:
-            report.add(name, where, "geometry.coordinates", [geom.x, geom.y],
-                       f"a point in or near its country {code}; check the coordinate", "warning")
-            keep.append(True)
-    return places[keep]
 
 
 def _set_aside(report: Report, file: str, wheres: list[str], what: str, unread: str) -> None:
@@ -421,12 +402,15 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
     """Read, check and join a data folder; never raises for bad data, reports it instead."""
     folder = Path(folder)
     report = Report()
-    countries = _features(folder / "countries.geojson", report, ("Polygon", "MultiPolygon"),
-                          COUNTRY_COLUMNS, limits, id_column=None)
+    countries_path = folder / "countries.geojson"
+    countries_obj = read_json(countries_path, report, limits) if countries_path.exists() else None
+    countries = _features(countries_path, report, ("Polygon", "MultiPolygon"), COUNTRY_COLUMNS, limits,
+                          id_column=None, obj=countries_obj)
     closeup = _features(folder / "countries_10m.geojson", report, ("Polygon", "MultiPolygon"), CLOSEUP_COLUMNS,
                         limits, id_column=None, optional=True)
     places = _features(folder / "places.geojson", report, ("Point",), PLACE_COLUMNS, limits)
-    places = check_places_in_countries(places, countries, report)
+    places = check_places_in_countries(places, CountryIndex.of(countries), report,
+                                       declared=declared_codes(countries_obj))
     routes = _features(folder / "routes.geojson", report, ("LineString",), ROUTE_COLUMNS, limits,
                        optional=True)
     place_ids = set(places["id"])
@@ -438,6 +422,7 @@ def load_catalog(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> Catalog
     _set_aside(report, "routes.geojson", list(routes["where"]) if places_unread else [], "route(s)",
                "places.geojson")
     routes = routes[routes["from"].isin(place_ids) & routes["to"].isin(place_ids)]
+    routes = check_route_ends(routes, place_points(places), report)
     through = load_record_through(folder, report, limits)
     sources = sources_frame(read_table(folder / "sources.csv", SOURCE_COLUMNS, report, limits), report)
     source_ids = set(sources["id"])

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError, ProjError
@@ -57,8 +59,22 @@ def _map_positions(coords: Any, depth: int, fn: Callable[[float, float], tuple[f
     return [_map_positions(c, depth - 1, fn) for c in coords]
 
 
-def _crs_transform(obj: dict[str, Any], name: str, report: Report) -> Callable | bool | None:
-    """The transform to WGS84 for a legacy ``crs`` member; True when none is needed, None when unusable."""
+AREA_MARGIN_DEG = 6.0
+"""How far (degrees) a reprojected position may lie outside its CRS's area of use (one UTM zone's width: zones
+are often used a little beyond their strip)."""
+
+
+@dataclass(frozen=True)
+class _Declared:
+    """A file's legacy ``crs`` member: its label, the CRS and the transform to WGS84 (None: already WGS84)."""
+
+    label: str
+    crs: CRS
+    transform: Callable[..., Any] | None
+
+
+def _crs_declared(obj: dict[str, Any], name: str, report: Report) -> _Declared | bool | None:
+    """The legacy ``crs`` member of a collection: True when there is none, None (an error) when unusable."""
     crs = obj.get("crs")
     if crs is None:
         return True
@@ -68,8 +84,7 @@ def _crs_transform(obj: dict[str, Any], name: str, report: Report) -> Callable |
         report.reject(name, "", "crs", crs, "no crs member (RFC 7946 data is WGS84 longitude/latitude)")
         return None
     if label.strip().lower() in _WGS84_NAMES:
-        report.add(name, "", "crs", label, "no crs member (RFC 7946); WGS84 assumed", "warning")
-        return True
+        return _Declared(label, CRS("OGC:CRS84"), None)
     try:
         source = CRS.from_user_input(label)
         if not (source.is_geographic or source.is_projected):
@@ -79,8 +94,128 @@ def _crs_transform(obj: dict[str, Any], name: str, report: Report) -> Callable |
         report.reject(name, "", "crs", label, "a known geographic or projected coordinate reference system, or "
                       "none (WGS84)")
         return None
-    report.add(name, "", "crs", label, "WGS84 coordinates; reprojected from that CRS to WGS84", "warning")
-    return transformer.transform
+    return _Declared(label, source, transformer.transform)
+
+
+def _raw_positions(features: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature index and (x, y) of every well-formed position of the features (malformed ones are skipped)."""
+    owners: list[int] = []
+    xy: list[tuple[float, float]] = []
+    for index, feature in enumerate(features):
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        depth = _DEPTH.get(geometry.get("type")) if isinstance(geometry, dict) else None
+        if depth is None:
+            continue
+        try:
+            points = _positions(geometry.get("coordinates"), depth)
+        except _Bad:
+            continue
+        owners.extend([index] * len(points))
+        xy.extend((p[0], p[1]) for p in points)
+    return np.asarray(owners, dtype=np.int64), np.asarray(xy, dtype=float).reshape(-1, 2)
+
+
+def _in_area(lon: np.ndarray, lat: np.ndarray, crs: CRS) -> np.ndarray:
+    area = crs.area_of_use
+    if area is None:
+        return np.isfinite(lon) & np.isfinite(lat)
+    m = AREA_MARGIN_DEG
+    lat_ok = (lat >= area.south - m) & (lat <= area.north + m)
+    if area.west <= area.east:
+        lon_ok = (lon >= area.west - m) & (lon <= area.east + m)
+    else:  # the area crosses the antimeridian
+        lon_ok = (lon >= area.west - m) | (lon <= area.east + m)
+    return np.isfinite(lon) & np.isfinite(lat) & lat_ok & lon_ok
+
+
+def _fmt(x: float, y: float) -> str:
+    return f"({x:.10g}, {y:.10g})"
+
+
+def _lonlat(lon: float, lat: float) -> str:
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return "nowhere (the transformation fails)"
+    return f"longitude {lon:.5f}, latitude {lat:.5f}"
+
+
+def _crs_misfits(features: list[Any], declared: _Declared, name: str, report: Report) -> dict[int, str] | None:
+    """Features whose coordinates cannot be in the declared CRS, with why; None (one error) to refuse the file.
+
+    The rule (``geodata/SCHEMA.md``): under a geographic CRS a position must be within ±180/±90 (or be so when
+    swapped, which is reported feature by feature); under a projected CRS a position must not be within ±180/±90
+    (degrees: read as the CRS's units they would land within a few hundred metres of its origin, which is 0°N 0°E
+    for Web Mercator), and reprojected it must be finite and inside the CRS's area of use widened by
+    ``AREA_MARGIN_DEG``. When more than half of the features have a position that does not fit, the declaration
+    is wrong for the file and the whole file is refused; otherwise each such feature is set aside. Nothing is
+    ever reprojected to a place its coordinates cannot mean.
+    """
+    owners, xy = _raw_positions(features)
+    if not len(owners):
+        return {}
+    x, y = xy[:, 0], xy[:, 1]
+    degree_like = (np.abs(x) <= 180) & (np.abs(y) <= 90)
+    crs = declared.crs
+    if crs.is_geographic:
+        fits = degree_like | ((np.abs(y) <= 180) & (np.abs(x) <= 90))
+        lon, lat = x, y
+    else:
+        assert declared.transform is not None
+        with np.errstate(all="ignore"):
+            lon, lat = (np.asarray(v, dtype=float) for v in declared.transform(x, y))
+        fits = ~degree_like & _in_area(lon, lat, crs)
+    bad = np.zeros(len(features), dtype=bool)
+    np.logical_or.at(bad, owners, ~fits)
+    checked = np.unique(owners)
+    first = int(np.argmin(fits))  # the first position that does not fit (when any)
+    unit = crs.axis_info[0].unit_name if crs.axis_info else "units"
+    if 2 * int(bad.sum()) > len(checked):
+        count = f"{int(bad.sum())} of {len(checked)} features"
+        if crs.is_geographic:
+            expected = (f"longitude/latitude degrees, as the crs member {declared.label} declares: {count} have "
+                        f"values beyond ±180/±90, e.g. {_fmt(x[first], y[first])}, which look like projected "
+                        "metres; nothing in the file was loaded: name their projected CRS in the crs member "
+                        "(e.g. EPSG:3857) or reproject them to WGS84 longitude/latitude")
+        elif 2 * int((degree_like & ~fits).sum()) >= int((~fits).sum()):  # mostly degrees
+            first = int(np.argmax(degree_like & ~fits))
+            expected = (f"{unit}s of {declared.label}, as the crs member declares: {count} have only values "
+                        f"within ±180/±90, which are longitude/latitude degrees (read as {declared.label} the "
+                        f"first, {_fmt(x[first], y[first])}, would land at {_lonlat(lon[first], lat[first])}); "
+                        "nothing in the file was loaded: if the coordinates are WGS84 longitude/latitude, remove "
+                        "the crs member (RFC 7946; in GeoParquet, declare OGC:CRS84); otherwise write them in "
+                        f"{declared.label}")
+        else:
+            expected = (f"coordinates in {declared.label}, as the crs member declares: {count} fall outside the "
+                        f"area where it is defined ({_area(crs)}), e.g. {_fmt(x[first], y[first])} at "
+                        f"{_lonlat(lon[first], lat[first])}; nothing in the file was loaded: name the CRS the "
+                        "coordinates are really in, or reproject them to WGS84")
+        report.reject(name, "", "crs", declared.label, expected)
+        return None
+    if crs.is_geographic:
+        return {}  # the few positions beyond ±180/±90 are named feature by feature by the range check
+    misfits: dict[int, str] = {}
+    for position in np.flatnonzero(~fits):
+        index = int(owners[position])
+        if index in misfits:
+            continue
+        px, py, plon, plat = x[position], y[position], lon[position], lat[position]
+        if degree_like[position]:
+            misfits[index] = (f"{unit}s of {declared.label} (the file's crs): {_fmt(px, py)} is within ±180/±90, "
+                              f"i.e. longitude/latitude degrees; read as {declared.label} it would land at "
+                              f"{_lonlat(plon, plat)}; the feature was set aside, not moved")
+        else:
+            misfits[index] = (f"a position inside the area where {declared.label} is defined ({_area(crs)}): "
+                              f"{_fmt(px, py)} is at {_lonlat(plon, plat)}, where its numbers are unreliable and most "
+                              "often belong to another CRS; the feature was set aside, not moved (write it in a CRS "
+                              "whose area holds it, or in WGS84)")
+    return misfits
+
+
+def _area(crs: CRS) -> str:
+    area = crs.area_of_use
+    if area is None:
+        return "no area of use known"
+    return (f"longitude {area.west:g}..{area.east:g}, latitude {area.south:g}..{area.north:g}, "
+            f"widened by {AREA_MARGIN_DEG:g}°")
 
 
 def _range_problem(positions: list[list[float]]) -> str | None:
@@ -173,9 +308,21 @@ def read_features(obj: object, name: str, report: Report, types: Sequence[str],
     if not isinstance(features, list):
         report.reject(name, "", "features", type(features).__name__, "a list of features")
         return []
-    transform = _crs_transform(obj, name, report)
-    if transform is None:
+    declared = _crs_declared(obj, name, report)
+    if declared is None:
         return []
+    transform: Callable[..., Any] | None = None
+    misfits: dict[int, str] = {}
+    if isinstance(declared, _Declared):
+        checked = _crs_misfits(features[: limits.max_features], declared, name, report)
+        if checked is None:
+            return []
+        misfits, transform = checked, declared.transform
+        if transform is None:
+            report.add(name, "", "crs", declared.label, "no crs member (RFC 7946); WGS84 assumed", "warning")
+        else:
+            report.add(name, "", "crs", declared.label, "WGS84 coordinates; reprojected from that CRS to WGS84",
+                       "warning")
     if len(features) > limits.max_features:
         report.add(name, "", "features", f"{len(features):,} features",
                    f"at most {limits.max_features:,} features (the feature limit); the rest were not read")
@@ -210,7 +357,9 @@ def read_features(obj: object, name: str, report: Report, types: Sequence[str],
             points = _positions(coords, _DEPTH[gtype])
             if not points:
                 raise _Bad("a non-empty geometry")
-            if transform is not True:
+            if index in misfits:
+                raise _Bad(misfits[index])
+            if transform is not None:
                 coords = _map_positions(coords, _DEPTH[gtype], transform)
                 points = _positions(coords, _DEPTH[gtype])
             problem = _range_problem(points)

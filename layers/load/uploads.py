@@ -37,12 +37,14 @@ from layers.load.catalog import (
     SOURCE_COLUMNS,
     WGS84,
     Catalog,
-    check_places_in_countries,
     events_frame,
     features_frame,
+    place_points,
     sources_frame,
 )
+from layers.load.derived import Key
 from layers.load.features import read_features
+from layers.load.placement import CountryIndex, check_places_in_countries, check_route_ends
 from layers.load.readers import Limits, csv_rows, decode, parse_json
 from layers.load.tables import Column, Row, check_rows
 from layers.model.report import Report
@@ -345,6 +347,14 @@ def _copy_report(report: Report) -> Report:
     return copy
 
 
+_COUNTRY_INDEX: Key[CountryIndex] = Key("country index")
+
+
+def _countries(catalog: Catalog) -> CountryIndex:
+    """The shipped countries' outlines, indexed once per catalog."""
+    return catalog.derived.get(_COUNTRY_INDEX, lambda: CountryIndex.of(catalog.countries))
+
+
 def merge_uploads(catalog: Catalog, uploads: Iterable[Upload], limits: Limits = UPLOAD_LIMITS) -> SessionData:
     """The shipped ``catalog`` plus the good rows of ``uploads``, as a new Catalog; ``catalog`` is not changed."""
     uploads = list(uploads)
@@ -370,7 +380,7 @@ def merge_uploads(catalog: Catalog, uploads: Iterable[Upload], limits: Limits = 
         if item.kind == PLACES:
             frame = features_frame(item.obj, name, report, ("Point",), PLACE_COLUMNS, limits)
             frame = _new_features(name, frame, place_ids, report, "a place")
-            frame = check_places_in_countries(frame, catalog.countries, report, name)
+            frame = check_places_in_countries(frame, _countries(catalog), report, name)
             places.append(frame)
             loaded[name] = len(frame)
         elif item.kind == ROUTES:
@@ -382,8 +392,10 @@ def merge_uploads(catalog: Catalog, uploads: Iterable[Upload], limits: Limits = 
                 for col, value in missing:
                     report.add(name, where, col, value, "a place id of the shipped data or of an uploaded places file")
                 good.append(not missing)
-            routes.append(frame[good])
-            loaded[name] = int(sum(good))
+            frame = check_route_ends(frame[good], {**place_points(catalog.places), **{
+                pid: point for extra in places for pid, point in place_points(extra).items()}}, report, name)
+            routes.append(frame)
+            loaded[name] = len(frame)
         elif item.kind == SOURCES:
             rows = _new_ids(name, _table_rows(item, SOURCE_COLUMNS, report, limits), source_ids, report, "a source")
             frame = sources_frame(rows, report, name)
