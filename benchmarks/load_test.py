@@ -51,6 +51,8 @@ WARMUP_LIMIT_S = 300.0
 ACTION_TIMEOUT_S = 120.0
 """An action (with its download) that takes longer than this is an error: no user waits two minutes."""
 PNG_LABEL = "PNG 1920×1080"
+POLL_S = 0.5
+"""How often a waiting export panel asks again (ui.downloads.POLL_S)."""
 EPOCH_DAYS = (0, 1460)
 """Day numbers (since 2022-01-01) a session moves the time between."""
 
@@ -78,6 +80,8 @@ class Results:
     errors: list[str] = field(default_factory=list)
     ws_bytes: int = 0
     http_bytes: int = 0
+    all_files_s: float | None = None
+    """Model B: from the first click to the last file."""
     http_requests: int = 0
 
 
@@ -103,6 +107,7 @@ class Session:
         self.download_url = ""
         self.fetched: set[str] = set()
         self.message_id = 0
+        self.waiting_fragment = ""
 
     async def __aenter__(self) -> Session:
         import websockets
@@ -138,8 +143,9 @@ class Session:
             state.trigger_value = True
         return states
 
-    async def rerun(self, trigger: str | None = None) -> None:
-        """Send a rerun with the page's query string and widget states; read until the script finishes."""
+    async def rerun(self, trigger: str | None = None, fragment: str = "") -> None:
+        """Send a rerun with the page's query string and widget states (of one fragment, when given, as the
+        browser does for a fragment's ``run_every``); read until the script finishes."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -147,6 +153,10 @@ class Session:
         message.rerun_script.query_string = self.query
         message.rerun_script.page_name = "explore"
         message.rerun_script.widget_states.CopyFrom(self._widget_states(trigger))
+        if fragment:
+            message.rerun_script.fragment_id = fragment
+            message.rerun_script.is_auto_rerun = True
+        self.waiting_fragment = ""
         await self.ws.send(message.SerializeToString())
         self.download_url = ""
         problems: list[str] = []
@@ -160,6 +170,8 @@ class Session:
                 self.query = forward.page_info_changed.query_string
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 problems += self._element(forward.delta.new_element)
+                if forward.delta.new_element.WhichOneof("type") == "progress" and forward.delta.fragment_id:
+                    self.waiting_fragment = forward.delta.fragment_id  # the export panel waits for the queue
             elif kind == "script_finished":
                 if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # the script asked for a rerun (st.rerun): the browser waits for that run too
@@ -232,9 +244,20 @@ class Session:
         await self.rerun()
         await self.fetch_player_data()
 
+    async def export_view(self, query: str) -> None:
+        """Export the view ``query`` describes (a URL query string), as a user who opened that link would."""
+        self.query = query
+        await self.export_png()
+
     async def export_png(self) -> None:
+        """Prepare a PNG and download it: from the click to the file, waiting in the render queue as the
+        browser does (the export panel's fragment reruns every POLL_S until the file is there)."""
         self.states["export-format"] = PNG_LABEL
         await self.rerun(trigger="export-prepare")
+        deadline = time.monotonic() + ACTION_TIMEOUT_S
+        while not self.download_url and self.waiting_fragment and time.monotonic() < deadline:
+            await asyncio.sleep(POLL_S)
+            await self.rerun(fragment=self.waiting_fragment)
         if not self.download_url:
             raise ActionError("no download button after Prepare")
         body = await self.get(self.download_url)
@@ -276,11 +299,121 @@ async def user(port: int, number: int, deadline: float, think_s: float, results:
         results.errors.append(f"session {number}: {type(exc).__name__}: {exc}")
 
 
+MODELS = {
+    "A": "a room: the sessions arrive evenly over 30 s and stay 120 s; each opens Explore, moves the time about "
+         "every 5 s, filters twice and exports one or two PNGs, 60% of them of one of five story-chapter views, "
+         "the rest of random views",
+    "B": "everyone presses Export: the sessions open Explore, then all export the same view within 10 s",
+}
+"""The load models of issue 15 (``--model``); ``classic`` is the older loop of PLAN with think times."""
+
+
+def chapter_queries(count: int = 5) -> list[str]:
+    """The URL query strings of the first ``count`` chapter views of the shipped story."""
+    from urllib.parse import urlencode
+
+    from layers.load.catalog import load_catalog
+    from layers.model.story import chapter_view
+
+    story = load_catalog(ROOT / "geodata").stories["russia-dprk"]
+    return [urlencode(chapter_view(story, c).to_params()) for c in story.chapters[:count]]
+
+
+def random_query(rng: random.Random) -> str:
+    """A random view: a date, a window or none, and zero to two categories."""
+    import datetime as dt
+    from urllib.parse import urlencode
+
+    day = dt.date(2022, 9, 1) + dt.timedelta(days=rng.randint(0, 1200))
+    params = {"t": day.isoformat()}
+    if rng.random() < 0.5:
+        params["w"] = str(rng.choice([30, 90, 180]))
+    cats = rng.sample(list(schema.CATEGORIES), k=rng.choice([0, 1, 2]))
+    if cats:
+        params["cat"] = ",".join(cats)
+    return urlencode(params)
+
+
+async def room_user(port: int, number: int, sessions: int, duration_s: float, results: Results, seed: int,
+                    pool: ThreadPoolExecutor, chapters: list[str], arrive_s: float = 30.0) -> None:
+    """Model A: one user of a room (MODELS['A'])."""
+    rng = random.Random(seed * 1000 + number)
+    start = time.monotonic()
+    await asyncio.sleep(arrive_s * number / max(1, sessions))  # arrivals spread evenly (30 s in model A)
+    deadline = time.monotonic() + duration_s
+    plan = [(5.0 * k, "time") for k in range(1, int(duration_s // 5) + 1)]
+    plan += [(rng.uniform(10, duration_s - 10), "filter") for _ in range(2)]
+    plan += [(rng.uniform(15, duration_s - 5), "export") for _ in range(rng.choice([1, 2]))]
+    plan.sort()
+    try:
+        async with Session(port, number, results, rng, pool) as session:
+            await timed(results, "open", session.open)
+            opened = time.monotonic()
+            for at, action in plan:
+                wait = opened + at + rng.uniform(-1.0, 1.0) - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                if time.monotonic() >= deadline:
+                    break
+                if action == "time":
+                    await timed(results, "time", session.move_time)
+                elif action == "filter":
+                    await timed(results, "filter", session.filter)
+                else:
+                    query = rng.choice(chapters) if rng.random() < 0.6 else random_query(rng)
+                    await timed(results, "export", lambda q=query: session.export_view(q))
+    except Recorded:
+        pass
+    except Exception as exc:  # e.g. the websocket would not open
+        results.errors.append(f"session {number}: {type(exc).__name__}: {exc}")
+    del start
+
+
+async def press_export_user(port: int, number: int, results: Results, seed: int, pool: ThreadPoolExecutor,
+                            query: str, everyone: dict, window_s: float) -> None:
+    """Model B: open Explore; once every session has, press Export on ``query``'s view at a random moment of
+    the same ``window_s`` seconds as the others."""
+    rng = random.Random(seed * 1000 + number)
+    try:
+        async with Session(port, number, results, rng, pool) as session:
+            await timed(results, "open", session.open)
+            everyone["opened"] += 1
+            if everyone["opened"] >= everyone["sessions"]:
+                everyone["go"].set()
+            await asyncio.wait_for(everyone["go"].wait(), WARMUP_LIMIT_S)
+            await asyncio.sleep(rng.uniform(0, window_s))
+            everyone["first_click"] = min(everyone.get("first_click", float("inf")), time.monotonic())
+            await timed(results, "export", lambda: session.export_view(query))
+            everyone["last_file"] = max(everyone.get("last_file", 0.0), time.monotonic())
+    except Recorded:
+        pass
+    except Exception as exc:
+        results.errors.append(f"session {number}: {type(exc).__name__}: {exc}")
+        everyone["opened"] += 1
+        if everyone["opened"] >= everyone["sessions"]:
+            everyone["go"].set()
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (the server and its render workers), in MB."""
+    total, todo, seen = 0.0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        with contextlib.suppress(OSError, ValueError):
+            total += rss_mb(p)
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+    return total
+
+
 def sample_memory(pid: int, stop: threading.Event, samples: list[tuple[float, float]], every_s: float = 0.5) -> None:
     started = time.monotonic()
     while not stop.wait(every_s):
         with contextlib.suppress(OSError):
-            samples.append((time.monotonic() - started, rss_mb(pid)))
+            samples.append((time.monotonic() - started, tree_rss_mb(pid)))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -291,12 +424,25 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def load(port: int, sessions: int, duration_s: float, think_s: float, seed: int,
-               max_actions: int = MAX_ACTIONS_PER_SESSION) -> Results:
+               max_actions: int = MAX_ACTIONS_PER_SESSION, model: str = "classic", arrive_s: float = 30.0,
+               window_s: float = 10.0) -> Results:
     results = Results()
     deadline = time.monotonic() + duration_s
     with ThreadPoolExecutor(max_workers=max(4, sessions)) as pool:
-        await asyncio.gather(*(user(port, n, deadline, think_s, results, seed, pool, max_actions)
-                               for n in range(sessions)))
+        if model == "A":
+            chapters = chapter_queries()
+            await asyncio.gather(*(room_user(port, n, sessions, duration_s, results, seed, pool, chapters, arrive_s)
+                                   for n in range(sessions)))
+        elif model == "B":
+            everyone = {"sessions": sessions, "opened": 0, "go": asyncio.Event()}
+            query = random_query(random.Random(seed))  # one view nobody has exported yet
+            await asyncio.gather(*(press_export_user(port, n, results, seed, pool, query, everyone, window_s)
+                                   for n in range(sessions)))
+            if "last_file" in everyone:
+                results.all_files_s = everyone["last_file"] - everyone["first_click"]
+        else:
+            await asyncio.gather(*(user(port, n, deadline, think_s, results, seed, pool, max_actions)
+                                   for n in range(sessions)))
     return results
 
 
@@ -308,17 +454,18 @@ def one_round(port: int, pid: int, args: argparse.Namespace, seed: int) -> tuple
     sampler.start()
     load_before = os.getloadavg()[0]
     t0 = time.monotonic()
-    results = asyncio.run(load(port, args.sessions, args.duration, args.think, seed))
+    results = asyncio.run(load(port, args.sessions, args.duration, args.think, seed, model=args.model,
+                               arrive_s=args.arrive, window_s=args.window))
     elapsed = time.monotonic() - t0
     load_during = os.getloadavg()[1]  # the 5-minute average, mostly this run
-    rss_closed = rss_mb(pid)
+    rss_closed = tree_rss_mb(pid)
     time.sleep(args.settle)
-    rss_after = rss_mb(pid)
+    rss_after = tree_rss_mb(pid)
     # Streamlit drops expired sessions lazily (its session store is a TTL cache, pruned when it changes):
     # the next visitor's session is what lets the closed ones go.
     visit = asyncio.run(load(port, 1, WARMUP_LIMIT_S, 0.0, seed + 1, max_actions=0))
     time.sleep(min(2.0, args.settle))
-    rss_visit = rss_mb(pid)
+    rss_visit = tree_rss_mb(pid)
     stop.set()
     sampler.join(timeout=5)
     during = [mb for _, mb in samples]
@@ -334,16 +481,25 @@ def run(args: argparse.Namespace) -> dict:
     """Start the app, warm it up, run the rounds of sessions and watch the memory; every figure in a dict."""
     port = args.port or free_port()
     logs = Path(args.log or "/tmp")
-    with start_app(args.data, logs, port=port,
+    busy = os.getloadavg()[0]
+    if busy > 1.0 and not args.allow_busy:
+        raise SystemExit(f"the machine is busy (load average {busy:.1f} > 1): the figures would measure that; "
+                         "wait, or pass --allow-busy to run anyway (the report flags it)")
+    import tempfile
+
+    state = Path(tempfile.mkdtemp(prefix="corridor-load-state-"))  # its own state folder: the queue's counters
+    with start_app(args.data, logs, port=port, extra_env={"CORRIDOR_STATE": str(state)},
                    extra_args=["--server.disconnectedSessionTTL", str(args.session_ttl)]) as app:
         server = app.process
         started = time.monotonic()
         # One user first goes through every action, so that what is loaded once per server (the data, the static
         # map's projected basemap, fonts) is in the baseline and not counted as the sessions' memory.
         warm = asyncio.run(load(port, 1, WARMUP_LIMIT_S, 0.0, args.seed, max_actions=len(PLAN) - 2))
-        rss_idle = rss_mb(server.pid)
+        rss_idle = tree_rss_mb(server.pid)
+        queue_before = _queue_stats(state)
         rounds = [one_round(port, server.pid, args, args.seed + 100 * n) for n in range(args.rounds)]
         alive = server.poll() is None
+        queue_after = _queue_stats(state)
     results = Results()
     errors = list(warm.errors)
     for done, visit, _ in rounds:
@@ -367,11 +523,34 @@ def run(args: argparse.Namespace) -> dict:
         "http_requests": results.http_requests,
         "rss_mb_idle_after_warmup": round(rss_idle, 1), "rss_mb": [memory for _, _, memory in rounds],
         "cpus": os.cpu_count(), "settle_s": args.settle, "session_ttl_s": args.session_ttl, "log": str(app.log),
+        "model": args.model, "model_text": MODELS.get(args.model, "the PLAN loop with think times"),
+        "loadavg_at_start": round(busy, 2), "busy_start": busy > 1.0,
+        "all_files_s": [round(d.all_files_s, 1) for d, _, _ in rounds if d.all_files_s is not None],
+        "queue": {k: queue_after.get(k, 0) - queue_before.get(k, 0) for k in queue_after},
     }
 
 
+def _queue_stats(state: Path) -> dict:
+    """The render queue's counters (ui.downloads.QUEUE_STATS in the server's state folder)."""
+    try:
+        return json.loads((state / "render-queue.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
 def report(figures: dict) -> str:
-    lines = [f"Load test: {figures['sessions']} sessions x {figures['duration_s']:.0f} s on {HOST} "
+    q = figures.get("queue") or {}
+    asked = q.get("requests", 0)
+    hits = q.get("cache_hits", 0) + q.get("joined", 0)
+    head = [f"Model {figures['model']}: {figures['model_text']}.",
+            f"load average at the start: {figures['loadavg_at_start']}"
+            + (" (BUSY: the machine was not idle; these figures are flagged)" if figures["busy_start"] else ""),
+            f"render queue: {asked} requests, {q.get('rendered', 0)} rendered, {q.get('cache_hits', 0)} from the "
+            f"cache and {q.get('joined', 0)} joined to one in progress: hit rate "
+            f"{(hits / asked if asked else float('nan')):.0%}"]
+    if figures.get("all_files_s"):
+        head.append(f"all files delivered within {figures['all_files_s']} s of the first click")
+    lines = [*head, f"Load test: {figures['sessions']} sessions x {figures['duration_s']:.0f} s on {HOST} "
              f"(think time ~{figures['think_s']} s between actions; ran {figures['elapsed_s']} s)",
              f"errors: {figures['errors']}" + ("" if not figures["errors"] else " e.g. " + "; ".join(
                  figures["error_samples"][:3])),
@@ -410,6 +589,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--log", help="folder for the server log (default /tmp; the file is streamlit-PORT.log)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--model", choices=["classic", "A", "B"], default="classic",
+                        help="A: a room; B: everyone presses Export (see MODELS); classic: the PLAN loop")
+    parser.add_argument("--arrive", type=float, default=30.0, help="model A: seconds over which sessions arrive")
+    parser.add_argument("--window", type=float, default=10.0, help="model B: seconds within which all export")
+    parser.add_argument("--allow-busy", action="store_true",
+                        help="run even when the load average is above 1 (the report flags it)")
     args = parser.parse_args(argv)
     if not (1 <= args.sessions <= 500 and 0 < args.duration <= 3600 and 0 <= args.think <= 60
             and 1 <= args.rounds <= 10):

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.load
 
 def test_the_load_test_runs_briefly_without_errors() -> None:
     command = [sys.executable, str(ROOT / "benchmarks" / "load_test.py"), "--sessions", "2", "--duration", "5",
-               "--think", "0.3", "--session-ttl", "1", "--settle", "1", "--json"]
+               "--think", "0.3", "--session-ttl", "1", "--settle", "1", "--json", "--allow-busy"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     figures = json.loads(done.stdout)
@@ -33,3 +33,18 @@ def test_the_load_test_runs_briefly_without_errors() -> None:
         port = figures["log"].rsplit("-", 1)[1].split(".")[0]
         running = subprocess.run(["pgrep", "-f", "--", f"server.port {port} "], capture_output=True)
         assert running.returncode == 1, "the server it started is stopped"
+
+
+def test_the_load_models_run_briefly_without_errors() -> None:
+    """Model B (everyone presses Export) and model A (a room), tiny: 3 sessions, every export through the queue."""
+    for model, extra in (("B", ["--window", "2"]), ("A", ["--arrive", "1", "--duration", "20"])):
+        command = [sys.executable, str(ROOT / "benchmarks" / "load_test.py"), "--model", model, "--sessions", "3",
+                   "--duration", "20", "--session-ttl", "1", "--settle", "1", "--json", "--allow-busy", *extra]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        figures = json.loads(done.stdout)
+        assert figures["errors"] == 0 and figures["model"] == model, figures
+        assert figures["actions"]["export"]["count"] >= 3, figures["actions"]
+        assert figures["queue"]["requests"] >= 3, figures["queue"]
+        if model == "B":  # the same view three times: rendered once, the rest joined or cached
+            assert figures["queue"]["rendered"] == 1 and len(figures["all_files_s"]) == 1, figures

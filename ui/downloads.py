@@ -23,6 +23,7 @@ from layers.export.queue import Busy, RenderQueue, Request
 from layers.load.catalog import Catalog
 from layers.model.story import Story
 from layers.model.view import View
+from layers.player.assets import state_dir
 from ui.data import fingerprint
 
 LOG = logging.getLogger(__name__)
@@ -32,10 +33,14 @@ POLL_S = 0.5
 """How often a waiting panel asks the queue again."""
 
 
+QUEUE_STATS = "render-queue.json"
+"""The render queue's counters, in the state folder (the load test reads its cache hit rate there)."""
+
+
 @st.cache_resource
 def render_queue() -> RenderQueue:
     """The one render queue of this server."""
-    return RenderQueue()
+    return RenderQueue(stats_file=str(state_dir() / QUEUE_STATS))
 
 
 def _session() -> str:

@@ -21,8 +21,10 @@ only the folder, the fingerprint, the view and the format (plus a session's uplo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
+import json
 import os
 import pickle
 import socket
@@ -243,7 +245,7 @@ class RenderQueue:
 
     def __init__(self, lanes: dict[str, int] | None = None, *, max_waiting: int = MAX_WAITING,
                  cache_entries: int = CACHE_ENTRIES, cache_bytes: int = CACHE_BYTES,
-                 renderer: str = "layers.export.queue:render") -> None:
+                 renderer: str = "layers.export.queue:render", stats_file: str | None = None) -> None:
         self._lock = threading.Condition()
         self._lanes = dict(lanes or LANES)
         self._waiting: dict[str, deque[_Job]] = {lane: deque() for lane in self._lanes}
@@ -256,6 +258,7 @@ class RenderQueue:
         self._ids = itertools.count(1)
         self._closed = False
         self.stats = {"requests": 0, "cache_hits": 0, "joined": 0, "rendered": 0, "cancelled": 0, "failed": 0}
+        self._stats_file = stats_file
         self._workers = [_Worker(lane, renderer) for lane, n in self._lanes.items() for _ in range(n)]
         self._threads = [threading.Thread(target=self._serve, args=(w,), daemon=True,
                                           name=f"corridor-render-{w.lane}") for w in self._workers]
@@ -275,6 +278,7 @@ class RenderQueue:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 self.stats["cache_hits"] += 1
+                self._publish_stats()
                 job = _Job(next(self._ids), request, {session}, state="done", data=self._cache[key],
                            progress=1.0, done_at=time.monotonic(), cached=True)
             elif key in self._by_key:
@@ -352,6 +356,15 @@ class RenderQueue:
         for t in stale:
             del self._jobs[t]
 
+    def _publish_stats(self) -> None:
+        """Write the counters to ``stats_file`` (for the load test), atomically; never fails a render."""
+        if not self._stats_file:
+            return
+        from layers.model.files import write_atomically
+
+        with contextlib.suppress(OSError):
+            write_atomically(self._stats_file, json.dumps(self.stats))
+
     def _store(self, key: tuple, data: bytes) -> None:
         if len(data) > self._cache_bytes:
             return
@@ -382,6 +395,7 @@ class RenderQueue:
                     self.stats["failed"] += 1
                 elif job.cancel.is_set():
                     job.state = "cancelled"
+                self._publish_stats()
 
 
 if __name__ == "__main__":
