@@ -469,11 +469,20 @@ def one_round(port: int, pid: int, args: argparse.Namespace, seed: int) -> tuple
     stop.set()
     sampler.join(timeout=5)
     during = [mb for _, mb in samples]
+    settled = [(t, mb) for t, mb in samples if t >= args.warm_s]
+    slope = None
+    if len(settled) >= 10:  # least squares, MB per minute, after the warm-up
+        ts = [t for t, _ in settled]
+        ms = [mb for _, mb in settled]
+        t_mean, m_mean = statistics.fmean(ts), statistics.fmean(ms)
+        var = sum((t - t_mean) ** 2 for t in ts)
+        slope = 60.0 * sum((t - t_mean) * (m - m_mean) for t, m in settled) / var if var else None
     memory = {"peak_during": round(max(during, default=rss_closed), 1),
               "median_during": round(statistics.median(during), 1) if during else None,
               "just_after_close": round(rss_closed, 1), "after_settle": round(rss_after, 1),
               "after_next_visit": round(rss_visit, 1), "elapsed_s": round(elapsed, 1),
-              "loadavg_before": round(load_before, 1), "loadavg_5min_at_end": round(load_during, 1)}
+              "loadavg_before": round(load_before, 1), "loadavg_5min_at_end": round(load_during, 1),
+              "slope_mb_per_min": round(slope, 2) if slope is not None else None}
     return results, visit, memory
 
 
@@ -488,7 +497,7 @@ def run(args: argparse.Namespace) -> dict:
     import tempfile
 
     state = Path(tempfile.mkdtemp(prefix="corridor-load-state-"))  # its own state folder: the queue's counters
-    with start_app(args.data, logs, port=port, extra_env={"CORRIDOR_STATE": str(state)},
+    with start_app(args.data, logs, port=port, extra_env={"CORRIDOR_STATE": str(state)}, app_dir=args.app_dir,
                    extra_args=["--server.disconnectedSessionTTL", str(args.session_ttl)]) as app:
         server = app.process
         started = time.monotonic()
@@ -523,6 +532,7 @@ def run(args: argparse.Namespace) -> dict:
         "http_requests": results.http_requests,
         "rss_mb_idle_after_warmup": round(rss_idle, 1), "rss_mb": [memory for _, _, memory in rounds],
         "cpus": os.cpu_count(), "settle_s": args.settle, "session_ttl_s": args.session_ttl, "log": str(app.log),
+        "warm_s": args.warm_s, "app_dir": str(args.app_dir),
         "model": args.model, "model_text": MODELS.get(args.model, "the PLAN loop with think times"),
         "loadavg_at_start": round(busy, 2), "busy_start": busy > 1.0,
         "all_files_s": [round(d.all_files_s, 1) for d, _, _ in rounds if d.all_files_s is not None],
@@ -565,7 +575,12 @@ def report(figures: dict) -> str:
         lines.append(f"  round {n}: median during {mem['median_during']}, peak {mem['peak_during']}, just after the "
                      f"sessions closed {mem['just_after_close']}, {figures['settle_s']:.0f} s later "
                      f"{mem['after_settle']}, after the next visitor's session {mem['after_next_visit']} "
-                     f"(load average {mem['loadavg_before']} before, {mem['loadavg_5min_at_end']} at the end)")
+                     f"(load average {mem['loadavg_before']} before, {mem['loadavg_5min_at_end']} at the end); "
+                     f"growth after the first {figures['warm_s']:.0f} s: {mem['slope_mb_per_min']} MB/min")
+    peaks = [mem["peak_during"] for mem in figures["rss_mb"]]
+    if len(peaks) > 1:
+        lines.append(f"peaks of the rounds: {peaks}: the largest is {100 * (max(peaks) / min(peaks) - 1):.1f}% above "
+                     "the smallest")
     lines.append(f"machine: {figures['cpus']} CPUs shared with whatever else runs; the client runs on it too. "
                  f"Server still up at the end: {figures['server_alive']}; its log: {figures['log']}")
     return "\n".join(lines)
@@ -591,6 +606,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--model", choices=["classic", "A", "B"], default="classic",
                         help="A: a room; B: everyone presses Export (see MODELS); classic: the PLAN loop")
+    parser.add_argument("--warm-s", type=float, default=60.0,
+                        help="memory growth is fitted to the samples after this many seconds of a round (default 60)")
+    parser.add_argument("--app-dir", type=Path, default=ROOT,
+                        help="the checkout whose app.py to serve (e.g. an older commit, for a before/after table)")
     parser.add_argument("--arrive", type=float, default=30.0, help="model A: seconds over which sessions arrive")
     parser.add_argument("--window", type=float, default=10.0, help="model B: seconds within which all export")
     parser.add_argument("--allow-busy", action="store_true",
