@@ -41,6 +41,8 @@ from layers.model.view import View
 
 LANES = {"maps": 1, "video": 1}
 """Worker processes per lane (2 cores: one renders maps while the server answers sessions)."""
+WARM_LANES = ("maps",)
+"""Lanes whose workers start with the queue (the others start on their first job: a film is rare)."""
 NICE = {"maps": 0, "video": 10}
 """How much lower a lane's workers run than the server (os.nice)."""
 MAX_WAITING = 64
@@ -375,7 +377,8 @@ class RenderQueue:
 
     def _serve(self, worker: _Worker) -> None:
         lane = self._waiting[worker.lane]
-        worker.warm()
+        if worker.lane in WARM_LANES:
+            worker.warm()
         while True:
             with self._lock:
                 while not lane and not self._closed:
