@@ -175,7 +175,8 @@ class Session:
             elif kind == "script_finished":
                 if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # the script asked for a rerun (st.rerun): the browser waits for that run too
-                if forward.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                if forward.script_finished not in (ForwardMsg.FINISHED_SUCCESSFULLY,
+                                                   ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):  # a panel's poll
                     problems.append(f"script finished with status {forward.script_finished}")
                 break
         else:
