@@ -229,6 +229,15 @@ def repair(geom: BaseGeometry) -> BaseGeometry | None:
     return polygonal(shapely.make_valid(geom, method="structure", keep_collapsed=False))
 
 
+def feature_code(numeric: object, name: str, notes: list[str], where: str = "") -> str:
+    """A feature's iso_a3 from its world-atlas id (a fallback is noted in ``notes``, prefixed by ``where``)."""
+    code_in = numeric if isinstance(numeric, str) and numeric else None
+    iso_a3, fell_back = iso_a3_for(code_in, name)
+    if fell_back:
+        notes.append(f"{where}{name!r}: numeric id {code_in!r} -> fallback iso_a3 {iso_a3!r}")
+    return iso_a3
+
+
 def iso_a3_for(numeric: str | None, name: str) -> tuple[str, bool]:
     """Map a numeric ISO 3166-1 id to alpha-3; return the code and whether a fallback was used."""
     if numeric:
@@ -289,10 +298,7 @@ def derive(topojson: Path) -> tuple[list[dict[str, Any]], list[str]]:
         done = finish(geom)
         if done is None:
             continue
-        code_in = numeric if isinstance(numeric, str) and numeric else None
-        iso_a3, fell_back = iso_a3_for(code_in, str(name))
-        if fell_back:
-            notes.append(f"{name!r}: numeric id {code_in!r} -> fallback iso_a3 {iso_a3!r}")
+        iso_a3 = feature_code(numeric, str(name), notes)
         features.append(
             {
                 "type": "Feature",
@@ -326,10 +332,7 @@ def derive_closeups(topojson: Path) -> tuple[list[dict[str, Any]], list[str]]:
             done = finish(geom, clip, GRID_10M)
             if done is None:
                 continue
-            code_in = numeric if isinstance(numeric, str) and numeric else None
-            iso_a3, fell_back = iso_a3_for(code_in, str(name))
-            if fell_back:
-                notes.append(f"10m {box_id} {name!r}: numeric id {code_in!r} -> fallback iso_a3 {iso_a3!r}")
+            iso_a3 = feature_code(numeric, str(name), notes, f"10m {box_id} ")
             found.append({"type": "Feature", "properties": {"iso_a3": iso_a3, "name": str(name), "box": box_id},
                           "geometry": geometry_json(done, DECIMALS_10M)})
         if box_id == "west":
