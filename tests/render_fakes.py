@@ -26,3 +26,17 @@ def failing(request: Request, progress: Progress, catalogs: dict[str, Any]) -> b
 def out_of_memory(request: Request, progress: Progress, catalogs: dict[str, Any]) -> bytes:
     progress(0.5)
     raise RuntimeError("the renderer ran out of memory")
+
+
+def figures_left(request: Request, progress: Progress, catalogs: dict[str, Any]) -> bytes:
+    """Draws a matplotlib figure (a canvas and its figure refer to each other, as in every map export) and
+    returns how many figures of earlier jobs were still alive in this worker when it started."""
+    import gc
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    alive = sum(isinstance(o, Figure) for o in gc.get_objects())
+    figure = Figure(figsize=(4, 3))
+    FigureCanvasAgg(figure).draw()
+    return str(alive).encode()

@@ -126,3 +126,18 @@ def test_a_full_lane_refuses_and_a_failure_is_reported() -> None:
         assert broken.status(t).error == "RuntimeError: disk on fire"
     finally:
         broken.close()
+
+
+def test_a_worker_keeps_no_figure_of_a_finished_render() -> None:
+    """A drawn figure lives in a reference cycle (figure <-> canvas): unless the worker collects after each job,
+    its pixel buffer outlives the render (the soak's steady growth, one buffer per new view)."""
+    q = RenderQueue({"maps": 1}, renderer="tests.render_fakes:figures_left")
+    try:
+        answers = []
+        for n in range(3):
+            ticket = q.submit("s1", req("figure", title=str(n)))
+            assert wait(q, ticket) == "done"
+            answers.append(q.status(ticket).data)
+        assert answers == [b"0", b"0", b"0"]
+    finally:
+        q.close()
