@@ -365,6 +365,13 @@ class _Painter:
 
     def _map(self, ax: Axes, frame: Frame) -> None:
         """Water, land, flows, points and place names of ``frame`` on ``ax``."""
+        self._ground(ax, frame)
+        self._flows()
+        self._points()
+        self._places()
+
+    def _ground(self, ax: Axes, frame: Frame) -> None:
+        """Water, land, borders and the close-ups of ``frame`` on ``ax``."""
         self.ax, self.frame = ax, frame
         f = frame
         ax.set_xlim(f.x0, f.x1)
@@ -379,9 +386,6 @@ class _Painter:
                                            edgecolor=BASEMAP["border"], linewidth=pt(0.8), zorder=1,
                                            transform=ax.transData)))
         self._closeups()
-        self._flows()
-        self._points()
-        self._places()
 
     def _closeups(self) -> None:
         """From zoom 5, each close-up box the frame overlaps is drawn again at 1:10m: water, land, then the coast
@@ -729,6 +733,17 @@ def map_camera(catalog: Catalog, view: View, *, width: int = 1920, height: int =
     that frames what it shows clear of the title and footer."""
     base_w, base_h, _ = base_viewport(width, height)
     return view_camera(catalog, view, base_w, base_h, CHROME_PADDING)
+
+
+def basemap_pixels(catalog: Catalog, camera: Camera, *, width: int, height: int) -> np.ndarray:
+    """The basemap alone (water, land, borders, close-ups) a static map of ``camera`` at this size draws, as
+    RGB pixels: what a film zooms and pans between two cameras instead of drawing each frame."""
+    with _LOCK, matplotlib.rc_context({"font.family": "DejaVu Sans"}):
+        painter = _Painter(catalog, View(camera=camera), width, height)
+        painter._ground(painter.ax, painter.frame)
+        canvas = FigureCanvasAgg(painter.fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
 
 @dataclass(frozen=True)
