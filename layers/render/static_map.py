@@ -314,20 +314,22 @@ class DrawnText:
     box: tuple[float, float, float, float]
 
 
-def base_viewport(width: int, height: int) -> tuple[float, float, float]:
-    """The base-pixel viewport a ``width`` x ``height`` map is drawn in, and its scale (output px per base px)."""
-    scale = math.sqrt(width * height / (BASE_SIZE[0] * BASE_SIZE[1]))
+def base_viewport(width: int, height: int, scale: float | None = None) -> tuple[float, float, float]:
+    """The base-pixel viewport a ``width`` x ``height`` map is drawn in, and its scale (output px per base px):
+    the one of a 1920x1080 picture at a higher or lower density unless ``scale`` is given."""
+    scale = scale or math.sqrt(width * height / (BASE_SIZE[0] * BASE_SIZE[1]))
     return width / scale, height / scale, scale
 
 
 class _Painter:
     """Draws one view on one figure; sizes are given in base pixels and scale with the output."""
 
-    def __init__(self, catalog: Catalog, view: View, width: int, height: int, for_slide: bool = False) -> None:
+    def __init__(self, catalog: Catalog, view: View, width: int, height: int, for_slide: bool = False,
+                 scale: float | None = None) -> None:
         self.named: list[str] = []
         """The place names drawn, in the order they were placed."""
         self.catalog, self.view, self.for_slide = catalog, view, for_slide
-        self.base_w, self.base_h, self.scale = base_viewport(width, height)
+        self.base_w, self.base_h, self.scale = base_viewport(width, height, scale)
         padding = SLIDE_PADDING if for_slide else CHROME_PADDING
         self.camera = view_camera(catalog, view, self.base_w, self.base_h, padding)
         self.frame = mercator_frame(self.camera, self.base_w, self.base_h)
@@ -735,11 +737,12 @@ def map_camera(catalog: Catalog, view: View, *, width: int = 1920, height: int =
     return view_camera(catalog, view, base_w, base_h, CHROME_PADDING)
 
 
-def basemap_pixels(catalog: Catalog, camera: Camera, *, width: int, height: int) -> np.ndarray:
-    """The basemap alone (water, land, borders, close-ups) a static map of ``camera`` at this size draws, as
-    RGB pixels: what a film zooms and pans between two cameras instead of drawing each frame."""
+def basemap_pixels(catalog: Catalog, camera: Camera, *, width: int, height: int,
+                   scale: float | None = None) -> np.ndarray:
+    """The basemap alone (water, land, borders, close-ups) a static map of ``camera`` at this size draws (with
+    lines as wide as at ``scale``), as RGB pixels: what a film zooms and pans instead of drawing each frame."""
     with _LOCK, matplotlib.rc_context({"font.family": "DejaVu Sans"}):
-        painter = _Painter(catalog, View(camera=camera), width, height)
+        painter = _Painter(catalog, View(camera=camera), width, height, scale=scale)
         painter._ground(painter.ax, painter.frame)
         canvas = FigureCanvasAgg(painter.fig)
         canvas.draw()

@@ -15,10 +15,10 @@ import numpy as np
 from matplotlib import font_manager
 from PIL import Image, ImageDraw, ImageFont
 
-WORDS_PER_SECOND = 2.5
-"""A comfortable reading pace (150 words a minute) for text over a moving map."""
-MIN_CUE_SECONDS = 3.0
-MAX_CUE_SECONDS = 12.0
+WORDS_PER_SECOND = 3.0
+"""A reading pace (180 words a minute) subtitle guidelines allow for adults."""
+MIN_CUE_SECONDS = 2.5
+MAX_CUE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,8 @@ class Cue:
 
 
 def reading_seconds(text: str) -> float:
-    """How long a caption stays up: a second to find it, then its words at :data:`WORDS_PER_SECOND`."""
-    return min(MAX_CUE_SECONDS, max(MIN_CUE_SECONDS, 1.0 + len(text.split()) / WORDS_PER_SECOND))
+    """How long a caption stays up: most of a second to find it, then its words at :data:`WORDS_PER_SECOND`."""
+    return min(MAX_CUE_SECONDS, max(MIN_CUE_SECONDS, 0.8 + len(text.split()) / WORDS_PER_SECOND))
 
 
 def _stamp(seconds: float, sep: str) -> str:

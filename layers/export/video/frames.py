@@ -22,7 +22,7 @@ from matplotlib.colors import to_rgba_array
 from matplotlib.markers import MarkerStyle
 from PIL import Image
 
-from layers.export.video.timeline import between
+from layers.export.video.timeline import along, between
 from layers.load.catalog import Catalog
 from layers.model.dates import EPOCH
 from layers.model.style import BASEMAP, CASING_PX, CATEGORY_COLORS, DIMMED_ALPHA
@@ -31,8 +31,6 @@ from layers.query.flows import paths
 from layers.query.select import filter_mask, time_mask
 from layers.query.trips import TRAIL_DAYS, Trips, schedule
 from layers.render.static_map import (
-    EARTH_CIRCUMFERENCE,
-    TO_MERCATOR,
     MapLayers,
     base_viewport,
     basemap_pixels,
@@ -222,32 +220,32 @@ class MapFrames:
 
 
 class CameraMove:
-    """Frames of a camera move from ``a`` to ``b`` (``timeline.between``): one basemap raster covering both
-    views (and a margin), drawn once, cut and scaled for each frame instead of drawing the map again."""
+    """Frames of a camera move from ``a`` to ``b`` (``timeline.between``) cut and scaled from basemap rasters
+    drawn once, instead of drawing the map each frame: one at each end and at waypoints between them (every
+    :data:`ZOOM_STEP` of zoom and every frame width of panning), each a little larger than its frame. Each frame
+    uses the sharpest raster that covers it."""
 
-    MAX_RASTER_PIXELS = 12_000_000
-    """The raster's size limit: a long zoom shows it a little soft before the chapter's own map takes over."""
+    ZOOM_STEP = 1.25
+    MARGIN = 0.3
+    MAX_WAYPOINTS = 10
 
     def __init__(self, catalog: Catalog, a: Camera, b: Camera, width: int, height: int) -> None:
         self.a, self.b, self.width, self.height = a, b, width, height
         base_w, base_h, scale = base_viewport(width, height)
         self.base = (base_w, base_h)
         fa, fb = mercator_frame(a, base_w, base_h), mercator_frame(b, base_w, base_h)
-        x0, x1 = min(fa.x0, fb.x0), max(fa.x1, fb.x1)
-        y0, y1 = min(fa.y0, fb.y0), max(fa.y1, fb.y1)
-        margin = 0.25 * max(x1 - x0, y1 - y0)
-        x0, x1, y0, y1 = x0 - margin, x1 + margin, y0 - margin, y1 + margin
-        # metres per raster pixel: as fine as the finer of the two views, within the size limit
-        finest = min(fa.metres_per_px, fb.metres_per_px) / scale
-        mpp = max(finest, math.sqrt((x1 - x0) * (y1 - y0) / self.MAX_RASTER_PIXELS))
-        rw, rh = math.ceil((x1 - x0) / mpp), math.ceil((y1 - y0) / mpp)
-        r_base_w, r_base_h, r_scale = base_viewport(rw, rh)
-        zoom = math.log2(EARTH_CIRCUMFERENCE / (512.0 * mpp * r_scale))
-        lon, lat = TO_MERCATOR.transform((x0 + x1) / 2, (y0 + y1) / 2, direction="INVERSE")
-        camera = Camera(longitude=lon, latitude=lat, zoom=zoom)
-        self.raster = Image.fromarray(basemap_pixels(catalog, camera, width=rw, height=rh))
-        frame = mercator_frame(camera, r_base_w, r_base_h)
-        self.origin, self.mpp = (frame.x0, frame.y1), frame.metres_per_px / r_scale
+        pan = math.hypot((fa.x0 + fa.x1 - fb.x0 - fb.x1) / 2, (fa.y0 + fa.y1 - fb.y0 - fb.y1) / 2)
+        wide = max(fa.x1 - fa.x0, fb.x1 - fb.x0)
+        steps = min(self.MAX_WAYPOINTS, max(1, math.ceil(abs(b.zoom - a.zoom) / self.ZOOM_STEP),
+                                            math.ceil(pan / wide)))
+        self.rasters = []
+        for k in range(steps + 1):
+            camera = along(a, b, k / steps)
+            w, h = round(width * (1 + 2 * self.MARGIN)), round(height * (1 + 2 * self.MARGIN))
+            pixels = basemap_pixels(catalog, camera, width=w, height=h, scale=scale)
+            frame = mercator_frame(camera, w / scale, h / scale)
+            self.rasters.append((frame, frame.metres_per_px / scale, Image.fromarray(pixels)))
+        self.rasters.sort(key=lambda r: r[1])  # sharpest first
 
     def camera(self, x: float) -> Camera:
         return between(self.a, self.b, x)
@@ -255,6 +253,8 @@ class CameraMove:
     def frame(self, x: float) -> np.ndarray:
         """The basemap a share ``x`` (0..1) of the way, as RGB pixels."""
         f = mercator_frame(self.camera(x), *self.base)
-        box = ((f.x0 - self.origin[0]) / self.mpp, (self.origin[1] - f.y1) / self.mpp,
-               (f.x1 - self.origin[0]) / self.mpp, (self.origin[1] - f.y0) / self.mpp)
-        return np.asarray(self.raster.resize((self.width, self.height), Image.Resampling.BILINEAR, box=box))
+        covering = [r for r in self.rasters if r[0].x0 <= f.x0 and f.x1 <= r[0].x1 and r[0].y0 <= f.y0
+                    and f.y1 <= r[0].y1]
+        frame, mpp, image = covering[0] if covering else self.rasters[-1]
+        box = ((f.x0 - frame.x0) / mpp, (frame.y1 - f.y1) / mpp, (f.x1 - frame.x0) / mpp, (frame.y1 - f.y0) / mpp)
+        return np.asarray(image.resize((self.width, self.height), Image.Resampling.BILINEAR, box=box))

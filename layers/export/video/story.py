@@ -36,7 +36,7 @@ from layers.model.story import Chapter, Story, chapter_view, key_points
 from layers.model.view import Camera, View
 from layers.query.trips import DAYS_PER_SECOND
 from layers.render.static_map import base_viewport, map_camera
-from layers.render.text import markdown_inline, one_line, source_labels
+from layers.render.text import markdown_inline, one_line, shortened_list, source_labels
 
 TITLE_SECONDS = 4.0
 MOVE_SECONDS = 2.0
@@ -45,6 +45,8 @@ HOLD_SECONDS = 2.5
 """A single-day chapter holds its day at least this long after the move (its captions may hold it longer)."""
 SOURCES_SECONDS = 7.0
 """Each page of the closing card of sources."""
+NOTE_CHARS = 300
+"""A chapter's sources under its captions: as many as fit in about this many characters, then 'and N more'."""
 CAPTION_BOTTOM_PX = 80.0
 """Captions sit this far (base px) above the frame's bottom: clear of the static map's footer of sources."""
 
@@ -81,7 +83,7 @@ def plan(catalog: Catalog, story: Story, width: int, height: int, fps: int) -> t
         view = chapter_view(story, chapter)
         camera = _camera(catalog, view, width, height)
         sources = source_labels(chapter_citations(catalog, chapter, view))
-        note = "Sources: " + "; ".join(sources) if sources else ""
+        note = shortened_list(sources, NOTE_CHARS) if sources else ""
         texts = [f"{chapter.number}. {one_line(chapter.title)} ({chapter.date_label})",
                  *(t for t in (markdown_inline(p) for p in key_points(chapter)) if t)]
         reading = [reading_seconds(t) for t in texts]

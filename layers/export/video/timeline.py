@@ -66,7 +66,11 @@ def ease(x: float) -> float:
 def between(a: Camera, b: Camera, x: float) -> Camera:
     """The camera a share ``x`` (0..1, eased) of the way from ``a`` to ``b``: the zoom changes evenly, and the
     centre moves in Web Mercator at the pace the zoom allows (so a zoom-in does not overshoot its target)."""
-    e = ease(x)
+    return along(a, b, ease(x))
+
+
+def along(a: Camera, b: Camera, e: float) -> Camera:
+    """The camera a share ``e`` (0..1, not eased) of the way from ``a`` to ``b``, as :func:`between` moves."""
     zoom = a.zoom + (b.zoom - a.zoom) * e
     # the centre's share: linear in the map's scale, so the target stays put on screen as the map grows
     sa, sb, s = 2.0**a.zoom, 2.0**b.zoom, 2.0**zoom
