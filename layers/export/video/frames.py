@@ -96,6 +96,8 @@ class MapFrames:
         self._date: dt.date | None = None
         self.redraws = 0
         """How many times the map under the moving flows was drawn (once per set of events shown)."""
+        self.heads: dict[int, np.ndarray] = {}
+        """The heads of the trips travelling in the last frame: trip index (``trips``) -> EPSG:3857 position."""
 
     def view_at(self, day: dt.date) -> View:
         """The view as the map shows it on ``day``."""
@@ -118,6 +120,7 @@ class MapFrames:
         canvas = self._canvas
         assert canvas is not None and self._map is not None
         canvas.pixels[:] = self._map
+        self.heads = {}
         if self.trips is not None:
             self._draw_trips(canvas, t)
         self._header(canvas, day)
@@ -182,6 +185,7 @@ class MapFrames:
         colors: list[np.ndarray] = []
         heads: list[np.ndarray] = []
         head_colors: list[np.ndarray] = []
+        self.heads = {}
         for i in index:
             key, start, dur = trips.path[i], trips.start[i], trips.dur[i]
             line, frac = lines[key], known[key].fraction
@@ -202,6 +206,7 @@ class MapFrames:
             colors.append(rgba_pieces)
             if t <= start + dur:  # still travelling: its head shows where it is
                 heads.append(xy[-1])
+                self.heads[int(i)] = xy[-1]
                 head_colors.append(np.r_[rgba[:3], dim])
         if not segments:
             return

@@ -168,8 +168,11 @@ def story_film(catalog: Catalog, story: Story, fmt: str, *, width: int = 1280, h
     closing_cue = Cue(closing_at, closing_at + SOURCES_SECONDS * len(pages),
                       f"Sources: the {len(labels)} sources this story cites")
     cues = [title_cue, *(c for s in scenes for c in s.cues), closing_cue]
-    markers = tuple(Marker(f"{s.chapter.number}. {one_line(s.chapter.title)}", s.start, s.start + s.frames / fps)
-                    for s in scenes)
+    # one marker a chapter, end to end (MP4 chapters start at 0): the first holds the title card, the last the
+    # closing card
+    ends = [s.start + s.frames / fps for s in scenes[:-1]] + [total / fps]
+    markers = tuple(Marker(f"{s.chapter.number}. {one_line(s.chapter.title)}", 0.0 if i == 0 else s.start, end)
+                    for i, (s, end) in enumerate(zip(scenes, ends, strict=True)))
     last: list[np.ndarray] = []
 
     def captioned(frame: np.ndarray, scene: Scene, k: int, overlays: dict[int, Overlay]) -> np.ndarray:
