@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from layers.bench.synthetic import SEED, write_synthetic
+from layers.bench.video import VIDEO
 from layers.load.catalog import Catalog, load_catalog
 from layers.model import schema
 from layers.model.files import write_atomically
@@ -37,8 +38,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SIZES = ("real", "1000", "10000", "100000")
 PER_SIZE = ("load_s", "select_s", "select_naive_s", "bytes_open", "bytes_per_move", "bytes_per_move_naive",
             "frame_ms")
-SINGLE = ("png_1080_s", "png_2160_s", "pptx_s", "page_open_s", "peak_mib")
-PARTS = ("browser", "png", "pptx", "page")
+SINGLE = ("png_1080_s", "png_2160_s", "pptx_s", "page_open_s", "peak_mib", *VIDEO)
+PARTS = ("browser", "png", "pptx", "page", "video")
 """Parts that can be skipped with ``--skip`` (their figures are then null)."""
 BIG = 100_000
 """From this many events on, runs are capped (BIG_RUNS; the naive baseline: 1 run)."""
@@ -216,6 +217,12 @@ def run(data: Path, sizes: Iterable[str] = SIZES, runs: int = 5, skip: Iterable[
             for key, value in measure_size(folder, runs, skip).items():
                 results[key][size] = value
             gc.collect()
+        if "video" in skip:
+            log(f"{', '.join(VIDEO)}: skipped (--skip video)")
+        else:
+            from layers.bench.video import measure_video
+
+            results.update(measure_video(real, data, Path(tmp), log))
     results.update(measure_exports(real, runs, skip))
     if "page" in skip:
         log("page_open_s: skipped (--skip page)")
@@ -269,6 +276,14 @@ SINGLE_ROWS = (
     ("PNG 3840x2160 (real data)", "png_2160_s", "s", "< 4 s"),
     ("story PPTX deck (real data)", "pptx_s", "s", "< 20 s"),
     ("open Explore (AppTest, warm)", "page_open_s", "s", "< 1 s"),
+    ("video 1280x720 MP4, frames/s", "video_720_fps", "fps", ">= 30"),
+    ("  naive: a PNG export a frame", "video_720_naive_fps", "fps", None),
+    ("video 1920x1080 MP4, frames/s", "video_1080_fps", "fps", ">= 15"),
+    ("video 720p, 10,000 events", "video_10k_720_fps", "fps", None),
+    ("story film 720p30: render", "story_video_s", "s", "<= 2x its running time"),
+    ("  its running time", "story_video_length_s", "s", None),
+    ("GIF 20 s 1280x720", "gif_20s_720_mb", "MB", "< 15 MB"),
+    ("MP4 60 s 1920x1080 (H.264)", "mp4_60s_1080_mb", "MB", "< 20 MB"),
     ("peak memory (maxrss)", "peak_mib", "MiB", None),
 )
 

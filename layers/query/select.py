@@ -11,6 +11,7 @@ from layers.load.catalog import Catalog
 from layers.model import schema
 from layers.model.dates import day_number
 from layers.model.view import View
+from layers.query.trips import shown
 
 
 def _allowed(codes: np.ndarray, vocabulary: Mapping[str, str], wanted: tuple[str, ...]) -> np.ndarray:
@@ -42,11 +43,7 @@ def time_mask(catalog: Catalog, view: View) -> np.ndarray:
     arrays = catalog.arrays
     if view.date is None:
         return np.ones(len(arrays.start), dtype=bool)
-    now = day_number(view.date)
-    mask = arrays.start <= now
-    if view.window_days:
-        mask &= arrays.end >= now - view.window_days
-    return mask
+    return shown(arrays.start, arrays.end, day_number(view.date), view.window_days)
 
 
 def select(catalog: Catalog, view: View) -> pd.DataFrame:

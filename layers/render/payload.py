@@ -36,6 +36,7 @@ from layers.model.style import (
 from layers.model.view import MAX_WINDOW_DAYS, Camera, View
 from layers.query.flows import MIN_TRIP_DAYS, flow_table, paths, point_table
 from layers.query.select import filter_mask
+from layers.query.trips import TRAIL_DAYS
 from layers.render.framing import fit_arg, view_camera
 from layers.render.mapspec import display_countries
 from layers.render.text import source_name
@@ -57,8 +58,6 @@ ROUTE_STYLE = {
 """How the player draws the full paths (inside their dark casing, opaque so the colour keeps its contrast): a
 schematic way (a sketched route or a plain arc) is dashed and thinner than a sourced one. The static map draws the
 same distinction (dashed schematic lines)."""
-TRAIL_DAYS = 21
-"""Length of a moving flow's fading trail, in days of the time axis."""
 VIEW_KEY = "view"
 
 

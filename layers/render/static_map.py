@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.collections import LineCollection, PolyCollection
@@ -224,7 +225,7 @@ def closeup_boxes_in(catalog: Catalog, frame: Frame) -> list[str]:
             if corners[0] < frame.x1 and frame.x0 < corners[2] and corners[1] < frame.y1 and frame.y0 < corners[3]]
 
 
-def _projected_paths(catalog: Catalog) -> dict[str, np.ndarray]:
+def projected_paths(catalog: Catalog) -> dict[str, np.ndarray]:
     """Each flow path's vertices in EPSG:3857, built once per catalog."""
 
     def build() -> dict[str, np.ndarray]:
@@ -313,15 +314,22 @@ class DrawnText:
     box: tuple[float, float, float, float]
 
 
+def base_viewport(width: int, height: int, scale: float | None = None) -> tuple[float, float, float]:
+    """The base-pixel viewport a ``width`` x ``height`` map is drawn in, and its scale (output px per base px):
+    the one of a 1920x1080 picture at a higher or lower density unless ``scale`` is given."""
+    scale = scale or math.sqrt(width * height / (BASE_SIZE[0] * BASE_SIZE[1]))
+    return width / scale, height / scale, scale
+
+
 class _Painter:
     """Draws one view on one figure; sizes are given in base pixels and scale with the output."""
 
-    def __init__(self, catalog: Catalog, view: View, width: int, height: int, for_slide: bool = False) -> None:
+    def __init__(self, catalog: Catalog, view: View, width: int, height: int, for_slide: bool = False,
+                 scale: float | None = None) -> None:
         self.named: list[str] = []
         """The place names drawn, in the order they were placed."""
         self.catalog, self.view, self.for_slide = catalog, view, for_slide
-        self.scale = math.sqrt(width * height / (BASE_SIZE[0] * BASE_SIZE[1]))
-        self.base_w, self.base_h = width / self.scale, height / self.scale
+        self.base_w, self.base_h, self.scale = base_viewport(width, height, scale)
         padding = SLIDE_PADDING if for_slide else CHROME_PADDING
         self.camera = view_camera(catalog, view, self.base_w, self.base_h, padding)
         self.frame = mercator_frame(self.camera, self.base_w, self.base_h)
@@ -337,6 +345,13 @@ class _Painter:
         """The lon/lat bounds the inset enlarges, when there is one."""
         self._place_kind = "place"
         self._renderer: RendererAgg | None = None
+        self.main_ax = self.ax
+        self.basemap: list[Artist] = []
+        """The main map's water, land and close-ups: the same for every date of one camera."""
+        self.chrome: list[Artist] = []
+        """What is drawn over the map: the legend, the footer, the inset (the header aside)."""
+        self.header: Artist | None = None
+        self.date_line: TextArea | None = None
 
     def draw(self) -> Figure:
         self._map(self.ax, self.frame)
@@ -352,6 +367,13 @@ class _Painter:
 
     def _map(self, ax: Axes, frame: Frame) -> None:
         """Water, land, flows, points and place names of ``frame`` on ``ax``."""
+        self._ground(ax, frame)
+        self._flows()
+        self._points()
+        self._places()
+
+    def _ground(self, ax: Axes, frame: Frame) -> None:
+        """Water, land, borders and the close-ups of ``frame`` on ``ax``."""
         self.ax, self.frame = ax, frame
         f = frame
         ax.set_xlim(f.x0, f.x1)
@@ -360,13 +382,12 @@ class _Painter:
         ax.set_axis_off()
         ax.set_autoscale_on(False)
         # add_artist, not add_patch: the limits are fixed, and updating them walks every basemap vertex (2 s)
-        ax.add_artist(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor=BASEMAP["water"], zorder=0))
-        ax.add_artist(PathPatch(_basemap(self.catalog, f), facecolor=BASEMAP["land"], edgecolor=BASEMAP["border"],
-                                linewidth=pt(0.8), zorder=1, transform=ax.transData))
+        self._base(ax.add_artist(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor=BASEMAP["water"],
+                                           zorder=0)))
+        self._base(ax.add_artist(PathPatch(_basemap(self.catalog, f), facecolor=BASEMAP["land"],
+                                           edgecolor=BASEMAP["border"], linewidth=pt(0.8), zorder=1,
+                                           transform=ax.transData)))
         self._closeups()
-        self._flows()
-        self._points()
-        self._places()
 
     def _closeups(self) -> None:
         """From zoom 5, each close-up box the frame overlaps is drawn again at 1:10m: water, land, then the coast
@@ -377,15 +398,21 @@ class _Painter:
             corners, land, lines = closeups[box_id]
             x0, y0 = max(corners[0], f.x0 - 1), max(corners[1], f.y0 - 1)
             x1, y1 = min(corners[2], f.x1 + 1), min(corners[3], f.y1 + 1)
-            ax.add_artist(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=BASEMAP["water"], linewidth=0,
-                                    zorder=1.1, transform=ax.transData))
+            self._base(ax.add_artist(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=BASEMAP["water"],
+                                               linewidth=0, zorder=1.1, transform=ax.transData)))
             margin = 0.05 * (f.x1 - f.x0)
             box = (f.x0 - margin, f.y0 - margin, f.x1 + margin, f.y1 + margin)
-            ax.add_artist(PathPatch(_compound(shapely.clip_by_rect(land, *box)), facecolor=BASEMAP["land"],
-                                    linewidth=0, zorder=1.2, transform=ax.transData))
-            ax.add_artist(PathPatch(_compound(shapely.clip_by_rect(lines, *box), closed=False), fill=False,
-                                    edgecolor=BASEMAP["border"], linewidth=pt(0.8), zorder=1.3,
-                                    transform=ax.transData))
+            self._base(ax.add_artist(PathPatch(_compound(shapely.clip_by_rect(land, *box)),
+                                               facecolor=BASEMAP["land"], linewidth=0, zorder=1.2,
+                                               transform=ax.transData)))
+            self._base(ax.add_artist(PathPatch(_compound(shapely.clip_by_rect(lines, *box), closed=False),
+                                               fill=False, edgecolor=BASEMAP["border"], linewidth=pt(0.8),
+                                               zorder=1.3, transform=ax.transData)))
+
+    def _base(self, artist: Artist) -> None:
+        """Note a basemap artist of the main map (the inset's are part of the inset)."""
+        if artist.axes is self.main_ax:
+            self.basemap.append(artist)
 
     def _inset(self, bounds: tuple[float, float, float, float]) -> None:
         """The crowded corner enlarged in the lower left, drawn by the same steps as the map; a box on the map
@@ -399,6 +426,7 @@ class _Painter:
                                      edgecolor="#1d1d1b", linewidth=pt(2.0), zorder=8, transform=main_ax.transData))
         ax = self.fig.add_axes((left / self.base_w, bottom / self.base_h, w / self.base_w, h / self.base_h))
         ax.set_zorder(5)
+        self.chrome.append(ax)
         self.named, self._place_kind = [], "inset-place"
         self._map(ax, frame)
         ax.add_artist(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, edgecolor="#1d1d1b",
@@ -410,7 +438,7 @@ class _Painter:
         right), where it hides the fewest flow vertices and places shown, never over the corner it enlarges."""
         f, w, h = self.frame, *INSET_SIZE
         bottom = 24.0 if self.for_slide else 66.0 + 24.0
-        lines = _projected_paths(self.catalog)
+        lines = projected_paths(self.catalog)
         shown = [lines[key] for key in set(flow_table(self.events)["path"]) if key in lines]
         places = _projected_places(self.catalog)
         used = {p for p in pd.concat([self.events["origin"], self.events["destination"]]) if p}
@@ -439,7 +467,7 @@ class _Painter:
         if flows.empty:
             return
         known = paths(self.catalog)
-        lines = _projected_paths(self.catalog)
+        lines = projected_paths(self.catalog)
         flows = flows.assign(focused=flows["id"].isin(self.focused), chosen=flows["id"] == self.view.selected)
         groups = flows.groupby(["path", "category", "focused", "chosen"], sort=False).size().reset_index(name="n")
         mpp = self.frame.metres_per_px
@@ -582,6 +610,7 @@ class _Painter:
         box.patch.set(facecolor="white", alpha=0.85, linewidth=0)
         box.set_zorder(10)
         self.ax.add_artist(box)
+        self.header, self.date_line = box, lines[1]
 
     def _legend(self) -> None:
         """The categories on the map, then only the line and marker kinds it uses."""
@@ -609,12 +638,13 @@ class _Painter:
                                 borderpad=0.6, handlelength=2.6, title=None if shown else "No events in this view",
                                 title_fontsize=pt(size), edgecolor="none")
         legend.set_zorder(10)
+        self.chrome.append(legend)
         self.texts += [("legend", size, t) for t in legend.get_texts()]
 
     def _footer(self) -> None:
         band = 66 / self.base_h
-        self.fig.add_artist(Rectangle((0, 0), 1, band, transform=self.fig.transFigure, facecolor="white",
-                                      alpha=0.85, linewidth=0, zorder=9))
+        self.chrome.append(self.fig.add_artist(Rectangle((0, 0), 1, band, transform=self.fig.transFigure,
+                                                         facecolor="white", alpha=0.85, linewidth=0, zorder=9)))
         size = 15.0
         max_chars = int(self.base_w * 0.97 / (0.52 * size))
         labels = source_labels(cited_sources(self.catalog, self._events_by_weight()))
@@ -625,6 +655,7 @@ class _Painter:
         credit = self.fig.text(left, 10 / self.base_h, credit_line(self.catalog.record_through), fontsize=pt(13),
                                color="#55554f", va="bottom", ha="left", parse_math=False, zorder=10)
         self.texts += [("footer", size, sources), ("footer", 13.0, credit)]
+        self.chrome += [sources, credit]
 
     def _events_by_weight(self) -> pd.DataFrame:
         """The shown events, the selected one first, then those in focus, then the rest."""
@@ -697,6 +728,58 @@ def map_layout(catalog: Catalog, view: View, *, width: int = 1920, height: int =
             texts.append(DrawnText(kind, artist.get_text(), size * painter.scale,
                                    (extent.x0, extent.y0, extent.x1, extent.y1)))
     return MapLayout(painter.camera, painter.inset, texts)
+
+
+def map_camera(catalog: Catalog, view: View, *, width: int = 1920, height: int = 1080) -> Camera:
+    """The camera a (non-slide) static map of ``view`` at this size looks through: the view's own, or the one
+    that frames what it shows clear of the title and footer."""
+    base_w, base_h, _ = base_viewport(width, height)
+    return view_camera(catalog, view, base_w, base_h, CHROME_PADDING)
+
+
+def basemap_pixels(catalog: Catalog, camera: Camera, *, width: int, height: int,
+                   scale: float | None = None) -> np.ndarray:
+    """The basemap alone (water, land, borders, close-ups) a static map of ``camera`` at this size draws (with
+    lines as wide as at ``scale``), as RGB pixels: what a film zooms and pans instead of drawing each frame."""
+    with _LOCK, matplotlib.rc_context({"font.family": "DejaVu Sans"}):
+        painter = _Painter(catalog, View(camera=camera), width, height, scale=scale)
+        painter._ground(painter.ax, painter.frame)
+        canvas = FigureCanvasAgg(painter.fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba())[..., :3].copy()
+
+
+@dataclass(frozen=True)
+class MapLayers:
+    """A static map of a view, built but not drawn, with its artists sorted by how often they change: for the
+    video export (``layers.export.video.frames``), which draws the ``basemap`` once per camera, the rest once per
+    set of events shown, and the ``header`` (whose ``date_line`` it rewrites) every frame, over the moving flows.
+
+    The figure is the one :func:`render_map` draws, so a frame drawn from these parts is that picture."""
+
+    figure: Figure
+    axes: Axes
+    frame: Frame
+    camera: Camera
+    scale: float
+    basemap: tuple[Artist, ...]
+    """The main map's water, land and close-ups."""
+    chrome: tuple[Artist, ...]
+    """The legend, the footer and the inset, over everything else."""
+    header: Artist
+    date_line: TextArea
+    focused: frozenset[str]
+    """The ids of the events in focus (all shown events when the view has no focus)."""
+
+
+def map_layers(catalog: Catalog, view: View, *, width: int = 1920, height: int = 1080) -> MapLayers:
+    """The static map of ``view`` as :class:`MapLayers` (title, legend and footer as :func:`render_map` has them)."""
+    with _LOCK, matplotlib.rc_context({"font.family": "DejaVu Sans"}):
+        painter = _Painter(catalog, view, width, height)
+        fig = painter.draw()
+    assert painter.header is not None and painter.date_line is not None
+    return MapLayers(fig, painter.main_ax, painter.frame, painter.camera, painter.scale, tuple(painter.basemap),
+                     tuple(painter.chrome), painter.header, painter.date_line, frozenset(painter.focused))
 
 
 def render_map(catalog: Catalog, view: View, *, width: int = 1920, height: int = 1080, fmt: str = "png",
