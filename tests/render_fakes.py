@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import pickle
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from layers.export.queue import Progress, Request
@@ -40,3 +42,23 @@ def figures_left(request: Request, progress: Progress, catalogs: dict[str, Any])
     figure = Figure(figsize=(4, 3))
     FigureCanvasAgg(figure).draw()
     return str(alive).encode()
+
+
+@dataclass(frozen=True)
+class FakeFilm:
+    """Stands in for layers.export.video.Film: the panel uses only its data and captions."""
+
+    data: bytes
+    captions: dict[str, str]
+
+
+def videos(request: Request, progress: Progress, catalogs: dict[str, Any]) -> bytes:
+    """A clip names its format and the worker's lane (from its nice level); a film comes pickled with captions."""
+    kind, _, rest = request.fmt.partition(":")
+    lane = f"nice {os.nice(0)}"
+    if kind == "film":
+        fmt, _, story = rest.partition(":")
+        captions = {"vtt": f"WEBVTT\n\n00:00.000 --> 00:02.000\n{story}\n",
+                    "srt": f"1\n00:00:00,000 --> 00:00:02,000\n{story}\n"}
+        return pickle.dumps(FakeFilm(f"film {fmt} {story} {lane}".encode(), captions))
+    return f"clip {rest} {request.view.title} {lane}".encode()

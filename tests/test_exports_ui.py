@@ -144,3 +144,45 @@ def test_explore_page_exports_the_view_in_its_url(tiny_folder: Path, monkeypatch
     doc = json.loads(at.session_state["export-prepared"].data)
     assert [f["id"] for f in doc["features"]] == ["E002"]
     assert doc["view"]["t"] == "2023-12-31" and doc["view"]["cat"] == "diplomacy"
+
+
+def fake_videos(monkeypatch):
+    from layers.export.queue import RenderQueue
+
+    q = RenderQueue({"maps": 1, "video": 1}, renderer="tests.render_fakes:videos")
+    monkeypatch.setattr("ui.downloads.render_queue", lambda: q)
+    return q
+
+
+def test_a_video_of_the_view_is_made_in_the_low_priority_lane(tiny_folder: Path, monkeypatch):
+    q = fake_videos(monkeypatch)
+    try:
+        at = app(tiny_folder)
+        at.selectbox(key="export-video-format").set_value("webm").run()
+        until(at.button(key="export-prepare-video").click().run(), "export-video")
+        assert not at.exception and not at.error
+        clip = at.session_state["export-video"]
+        assert clip.name == "Tiny-2023-12-31.webm" and clip.mime == "video/webm"
+        assert clip.data == b"clip webm Tiny nice 10" and clip.extras == ()  # the video lane's worker runs niced
+        assert [b.label for b in at.get("download_button")] == ["Download Tiny-2023-12-31.webm"]
+        at.selectbox(key="export-video-format").set_value("gif").run()  # made for WebM: not offered as a GIF
+        assert not at.get("download_button")
+    finally:
+        q.close()
+
+
+def test_the_story_film_comes_with_its_captions(tiny_folder: Path, monkeypatch):
+    write_story(tiny_folder)
+    q = fake_videos(monkeypatch)
+    try:
+        at = app(tiny_folder, with_story=True)
+        until(at.button(key="export-prepare-film").click().run(), "export-film")
+        assert not at.exception and not at.error
+        film = at.session_state["export-film"]
+        assert film.name == "corridor.mp4" and film.data == b"film mp4 corridor nice 10"
+        assert [(name, mime) for name, mime, _ in film.extras] == [("corridor.srt", "application/x-subrip"),
+                                                                   ("corridor.vtt", "text/vtt")]
+        assert [b.label for b in at.get("download_button")] == [
+            "Download corridor.mp4", "Download corridor.srt", "Download corridor.vtt"]
+    finally:
+        q.close()

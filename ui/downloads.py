@@ -1,10 +1,12 @@
-"""Download buttons for the view on screen (maps, offline player, data) and for a whole story (PPTX, briefing).
+"""Download buttons for the view on screen (maps, offline player, data, video) and for a whole story (PPTX,
+briefing, film).
 
 Files are made on demand, never on a rerun: the user picks a format and presses "Prepare"; the request goes to the
 server's render queue (``layers.export.queue``), which renders it in a worker process, off the interactive path,
 and serves identical requests once. While it waits the panel shows the place in the queue, then a progress bar,
 and a Cancel button; a quick file usually arrives within the same run. A prepared file is kept for that exact
-view only; change the view and it must be prepared again. A failure is shown with its reason.
+view only; change the view and it must be prepared again. A failure is shown with its reason. Videos go to the
+queue's low-priority ``video`` lane, so a film never holds up another session's PNG.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from layers.export.formats import PPTX_MIME, VIEW_FORMATS, Format
+from layers.export.formats import PPTX_MIME, VIDEO_FORMATS, VIEW_FORMATS, Format, VideoFormat
 from layers.export.names import safe_filename, view_stem
 from layers.export.queue import Busy, RenderQueue, Request
 from layers.load.catalog import Catalog
@@ -55,13 +57,15 @@ class Prepared:
     name: str
     mime: str
     data: bytes
+    extras: tuple[tuple[str, str, bytes], ...] = ()
+    """Files that go with it (a film's captions): name, MIME type, bytes."""
 
 
 def _signature(kind: str, view: View, story: Story | None = None) -> tuple:
     return (kind, tuple(sorted(view.to_params().items())), view.title, story.name if story is not None else None)
 
 
-def _file_name(fmt: Format, view: View) -> str:
+def _file_name(fmt: Format | VideoFormat, view: View) -> str:
     stem = view_stem(view) + ("-4k" if fmt.key == "png4k" else "")
     return safe_filename(stem, fmt.ext)
 
@@ -75,19 +79,21 @@ class _Waiting:
     name: str
     mime: str
     label: str
+    film: bool = False
+    """The worker sends a pickled ``layers.export.video.Film`` (the video and its captions)."""
 
 
 def _ask(catalog: Catalog, view: View, fmt: str, state: str, signature: tuple, name: str, mime: str,
-         label: str) -> None:
+         label: str, *, lane: str = "maps", film: bool = False) -> None:
     """Send a request to the render queue for this session (replacing its previous one)."""
     overlays = pickle.dumps(catalog.overlays) if catalog.overlays else b""
-    request = Request(str(catalog.folder), fingerprint(catalog.folder), view, fmt, overlays=overlays)
+    request = Request(str(catalog.folder), fingerprint(catalog.folder), view, fmt, lane=lane, overlays=overlays)
     try:
         ticket = render_queue().submit(_session(), request)
     except Busy as exc:
         st.error(f"The server is busy making other files ({exc}); try again in a minute.")
         return
-    st.session_state[f"{state}-waiting"] = _Waiting(ticket, signature, name, mime, label)
+    st.session_state[f"{state}-waiting"] = _Waiting(ticket, signature, name, mime, label, film)
     deadline = time.monotonic() + INLINE_WAIT_S
     while time.monotonic() < deadline and render_queue().status(ticket).state in ("queued", "running"):
         time.sleep(0.05)
@@ -100,7 +106,7 @@ def _follow(state: str) -> None:
         return
     status = render_queue().status(waiting.ticket)
     if status.state == "done":
-        st.session_state[state] = Prepared(waiting.signature, waiting.name, waiting.mime, status.data or b"")
+        st.session_state[state] = _prepared(waiting, status.data or b"")
         del st.session_state[f"{state}-waiting"]
     elif status.state == "failed":
         LOG.error("export %s failed: %s", waiting.name, status.error)
@@ -110,6 +116,20 @@ def _follow(state: str) -> None:
         del st.session_state[f"{state}-waiting"]
     else:
         _waiting_panel(state, waiting)
+
+
+def _prepared(waiting: _Waiting, data: bytes) -> Prepared:
+    """What a finished request is kept as: a film brings its captions (WebVTT, SRT) along."""
+    if not waiting.film:
+        return Prepared(waiting.signature, waiting.name, waiting.mime, data)
+    film = pickle.loads(data)  # from our own worker process (layers.export.queue.render), never from a user
+    stem = waiting.name.rsplit(".", 1)[0]
+    extras = tuple((f"{stem}.{ext}", CAPTION_MIME[ext], text.encode("utf-8"))
+                   for ext, text in sorted(film.captions.items()))
+    return Prepared(waiting.signature, waiting.name, waiting.mime, film.data, extras)
+
+
+CAPTION_MIME = {"vtt": "text/vtt", "srt": "application/x-subrip"}
 
 
 def _waiting_panel(state: str, waiting: _Waiting) -> None:
@@ -143,6 +163,30 @@ def _view_exports(catalog: Catalog, view: View, key: str) -> None:
     _download(state, signature, f"{key}-download")
 
 
+def _video_exports(catalog: Catalog, view: View, key: str, story: Story | None) -> None:
+    """A video of the view's time range and, given a story, the whole story as one film (with captions)."""
+    st.markdown("**Video** (1280×720, the player's timing, offline)")
+    choice = st.selectbox("Video format", list(VIDEO_FORMATS), format_func=lambda k: VIDEO_FORMATS[k].label,
+                          key=f"{key}-video-format")
+    fmt = VIDEO_FORMATS[choice]
+    signature = _signature(f"video:{fmt.key}", view)
+    if st.button("Prepare a video of this view", key=f"{key}-prepare-video",
+                 help="The view's time range played as the player plays it, with its legend and sources"):
+        _ask(catalog, view, f"video:{fmt.key}", f"{key}-video", signature, _file_name(fmt, view), fmt.mime,
+             "video", lane="video")
+    _follow(f"{key}-video")
+    _download(f"{key}-video", signature, f"{key}-download-video")
+    if story is None:
+        return
+    film_signature = _signature(f"film:{fmt.key}", View(), story)
+    if st.button(f"Prepare the story film ({fmt.key.upper()}, {len(story.chapters)} chapters, with captions)",
+                 key=f"{key}-prepare-film"):
+        _ask(catalog, View(), f"film:{fmt.key}:{story.name}", f"{key}-film", film_signature,
+             safe_filename(story.name or story.title, fmt.ext), fmt.mime, "story film", lane="video", film=True)
+    _follow(f"{key}-film")
+    _download(f"{key}-film", film_signature, f"{key}-download-film")
+
+
 def _story_export(catalog: Catalog, story: Story, key: str) -> None:
     """The story as a slide deck (PPTX) and as the one-file offline briefing (HTML)."""
     deck_signature = _signature("pptx", View(), story)
@@ -166,14 +210,18 @@ def _download(state: str, signature: tuple, key: str) -> None:
     if isinstance(prepared, Prepared) and prepared.signature == signature:
         st.download_button(f"Download {prepared.name}", prepared.data, file_name=prepared.name, mime=prepared.mime,
                            key=key, icon=":material/download:", type="primary", on_click="ignore")
+        for name, mime, data in prepared.extras:
+            st.download_button(f"Download {name}", data, file_name=name, mime=mime, key=f"{key}-{name}",
+                               icon=":material/subtitles:", on_click="ignore")
 
 
 def export_buttons(catalog: Catalog, view: View, *, story: Story | None = None, key: str = "export") -> None:
-    """Export controls for ``view`` (PNG 1080p and 4K, SVG, PDF, HTML, GeoJSON, CSV) and, given a story
-    (a ``layers.model.story.Story``), its PPTX deck; ``key`` keeps two sets on one page apart."""
-    with st.expander("Export: maps, offline player, data" + (", slides" if story is not None else ""),
+    """Export controls for ``view`` (PNG 1080p and 4K, SVG, PDF, HTML, GeoJSON, CSV, video) and, given a story
+    (a ``layers.model.story.Story``), its PPTX deck, briefing and film; ``key`` keeps two sets on one page apart."""
+    with st.expander("Export: maps, offline player, data, video" + (", slides" if story is not None else ""),
                      icon=":material/download:"):
         st.caption("Every file shows the view on screen: its date, window, filters, camera and focus.")
         _view_exports(catalog, view, key)
         if story is not None:
             _story_export(catalog, story, key)
+        _video_exports(catalog, view, key, story)

@@ -15,6 +15,7 @@ from layers.model.style import GLYPHS, THEMES
 from layers.model.view import View
 from layers.query.select import focus_mask, select
 from ui.citations import CONFIDENCE_LABELS, event_heading, md, source_links
+from ui.downloads import export_buttons
 from ui.presenter import ROOM_PARAM, ROOMS, moved, room, still
 from ui.story_map import chapter_step, show_map
 
@@ -112,6 +113,7 @@ def reading(catalog: Catalog, story: Story, index: int) -> None:
             else:
                 st.page_link(PAGE, label=f"{i + 1}. {other.title}",
                              query_params={"story": story.name, "chapter": other.id})
+    export_buttons(catalog, view, story=story, key="story-export")
     refused_list(catalog, story)
 
 

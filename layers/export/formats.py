@@ -62,3 +62,21 @@ VIEW_FORMATS: dict[str, Format] = {f.key: f for f in (
 """The exports of one View, in the order the download buttons show them."""
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+@dataclass(frozen=True)
+class VideoFormat:
+    """One kind of video file (``layers.export.video``)."""
+
+    key: str
+    label: str
+    ext: str
+    mime: str
+
+
+VIDEO_FORMATS: dict[str, VideoFormat] = {f.key: f for f in (
+    VideoFormat("mp4", "MP4 (H.264)", "mp4", "video/mp4"),
+    VideoFormat("webm", "WebM (VP9)", "webm", "video/webm"),
+    VideoFormat("gif", "GIF (animated)", "gif", "image/gif"),
+)}
+"""The video exports, in the order the download panel offers them."""

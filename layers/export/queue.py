@@ -65,7 +65,8 @@ class Request:
     fingerprint: str
     view: View
     fmt: str
-    """A key of ``layers.export.formats.VIEW_FORMATS``, or ``pptx:<story>`` / ``briefing:<story>``."""
+    """A key of ``layers.export.formats.VIEW_FORMATS``, or ``pptx:<story>`` / ``briefing:<story>``, or (in the
+    video lane) ``video:<fmt>`` for the view's clip / ``film:<fmt>:<story>`` for the story's film."""
     lane: str = "maps"
     overlays: bytes = b""
     """The session's uploaded layers, pickled (empty when it has none)."""
@@ -119,6 +120,15 @@ def render(request: Request, progress: Progress, catalogs: dict[str, Any]) -> by
 
         catalog = replace(catalog, overlays=pickle.loads(request.overlays))
     kind, _, story_name = request.fmt.partition(":")
+    if kind == "video":  # "video:<fmt>": the view's time range
+        from layers.export.video import view_clip
+
+        return view_clip(catalog, request.view, story_name, progress=progress).data
+    if kind == "film":  # "film:<fmt>:<story>": the whole story, with its captions (pickled Film)
+        from layers.export.video import story_film
+
+        fmt, _, story_name = story_name.partition(":")
+        return pickle.dumps(story_film(catalog, catalog.stories[story_name], fmt, progress=progress))
     if kind == "pptx":
         from layers.export.pptx import story_deck
 
