@@ -165,3 +165,19 @@ def test_story_page_says_why_there_is_no_story(tmp_path, monkeypatch, broken, sa
     shown = [e.value for e in (*at.error, *at.info)]
     assert any(says in text for text in shown), shown
     assert bool(at.warning) == (broken == "sources"), "the problems banner, only when something was set aside"
+
+
+def test_the_reading_layout_exports_the_chapter_and_offers_the_whole_story():
+    from tests.test_exports_ui import until
+
+    chapter = CHAPTERS[4]
+    at = open_app("story", chapter=chapter.id)
+    for key in ("story-export-prepare-deck", "story-export-prepare-briefing", "story-export-prepare-film",
+                "story-export-prepare-video"):
+        assert at.button(key=key), key
+    at.selectbox(key="story-export-format").set_value("geojson").run()
+    until(at.button(key="story-export-prepare").click().run(), "story-export-prepared")
+    assert not at.exception and not at.error
+    doc = json.loads(at.session_state["story-export-prepared"].data)
+    assert chapter_view(STORY, chapter).to_params().items() <= doc["view"].items()  # the chapter's own view
+    assert set(chapter.focus) <= {f["id"] for f in doc["features"]}
