@@ -141,3 +141,27 @@ def test_a_worker_keeps_no_figure_of_a_finished_render() -> None:
         assert answers == [b"0", b"0", b"0"]
     finally:
         q.close()
+
+
+def test_the_video_lane_renders_a_real_clip_and_a_pickled_film(tiny_folder, tiny) -> None:
+    """What the app's Video buttons ask of a worker: ``video:<fmt>`` gives the file, ``film:<fmt>:<story>`` the
+    pickled Film with its captions (layers.export.queue.render, in this process)."""
+    import datetime as dt
+    import io
+    import pickle
+
+    import av
+
+    from layers.export.queue import render
+    from tests.test_exports_pptx import write_story
+
+    view = View(date=dt.date(2023, 12, 31), window_days=30)
+    clip = render(Request(str(tiny_folder), "f", view, "video:webm", lane="video"), lambda x: None, {"f": tiny})
+    with av.open(io.BytesIO(clip)) as container:
+        stream = container.streams.video[0]
+        assert (stream.width, stream.height) == (1280, 720)
+        assert sum(1 for _ in container.decode(stream)) == 60  # 30 days at the player's 30 days a second, >= 2 s
+    write_story(tiny_folder)
+    film = pickle.loads(render(Request(str(tiny_folder), "g", View(), "film:mp4:corridor", lane="video"),
+                               lambda x: None, {}))
+    assert film.fmt == "mp4" and film.data[4:8] == b"ftyp" and film.captions["vtt"].startswith("WEBVTT")

@@ -20,14 +20,13 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from layers.export.formats import VIEW_FORMATS
+from layers.export.formats import VIDEO_FORMATS, VIEW_FORMATS
 from layers.export.names import safe_filename, view_stem, write_atomically
 from layers.load.catalog import Catalog, load_catalog
 from layers.model import schema
 from layers.model.story import Story, chapter_view
 from layers.model.view import MAX_WINDOW_DAYS, View
 
-VIDEO_FORMATS = ("mp4", "webm", "gif")
 CLI_FORMATS = ("png", "svg", "pdf", "html", "geojson", "csv", "pptx", *VIDEO_FORMATS)
 MAP_FORMATS = ("png", "svg", "pdf")
 MAP_SIZE = (1920, 1080)

@@ -4,8 +4,8 @@
 a camera move and the dates of each chapter with its captions and sources, a closing card of sources).
 """
 
+from layers.export.formats import VIDEO_FORMATS
 from layers.export.video.clip import Film, view_clip
-from layers.export.video.encode import VIDEO_FORMATS
 from layers.export.video.story import story_film
 
 __all__ = ["VIDEO_FORMATS", "Film", "story_film", "view_clip"]

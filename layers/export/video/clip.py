@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from layers.export.video.encode import VIDEO_FORMATS, Chapter, Encoder
+from layers.export.video.encode import Chapter, Encoder, check
 from layers.export.video.frames import MapFrames
 from layers.export.video.timeline import clip_range, frame_times
 from layers.load.catalog import Catalog
@@ -16,7 +16,6 @@ from layers.model.view import View
 from layers.render.static_map import map_camera
 
 Progress = Callable[[float], None]
-MAX_PIXELS = 3840 * 2160
 
 
 @dataclass(frozen=True)
@@ -30,16 +29,6 @@ class Film:
     seconds: float
     captions: dict[str, str] = field(default_factory=dict)
     chapters: tuple[Chapter, ...] = ()
-
-
-def check(fmt: str, width: int, height: int, fps: int) -> None:
-    """Refuse a format, size or frame rate no film is made at (ValueError saying what was expected)."""
-    if fmt not in VIDEO_FORMATS:
-        raise ValueError(f"format {fmt!r}: expected one of {', '.join(VIDEO_FORMATS)}")
-    if not (width >= 16 and height >= 16 and width * height <= MAX_PIXELS) or width % 2 or height % 2:
-        raise ValueError(f"size {width}x{height}: expected even numbers from 16x16 to 3840x2160 pixels")
-    if not 1 <= fps <= 60:
-        raise ValueError(f"{fps} frames per second: expected 1 to 60")
 
 
 def encode(frames: Iterable[np.ndarray], total: int, fmt: str, width: int, height: int, fps: int, *,

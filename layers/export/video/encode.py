@@ -20,8 +20,9 @@ import av
 import numpy as np
 from PIL import Image
 
-VIDEO_FORMATS: tuple[str, ...] = ("mp4", "webm", "gif")
-MIME_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "gif": "image/gif"}
+from layers.export.formats import VIDEO_FORMATS
+
+MAX_PIXELS = 3840 * 2160
 X264_OPTIONS = {"preset": "veryfast", "crf": "23", "tune": "animation"}
 """libx264: fast enough for real time at 720p on two cores; a flat map compresses well at CRF 23."""
 VP9_OPTIONS = {"deadline": "realtime", "cpu-used": "8", "row-mt": "1", "crf": "33", "b": "0"}
@@ -61,15 +62,22 @@ class Palette:
         return self.lookup[(r << 10) | (g << 5) | b]
 
 
+def check(fmt: str, width: int, height: int, fps: int) -> None:
+    """Refuse a format, size or frame rate no film is made at (ValueError saying what was expected)."""
+    if fmt not in VIDEO_FORMATS:
+        raise ValueError(f"format {fmt!r}: expected one of {', '.join(VIDEO_FORMATS)}")
+    if not (width >= 16 and height >= 16 and width * height <= MAX_PIXELS) or width % 2 or height % 2:
+        raise ValueError(f"size {width}x{height}: expected even numbers from 16x16 to 3840x2160 pixels")
+    if not 1 <= fps <= 60:
+        raise ValueError(f"{fps} frames per second: expected 1 to 60")
+
+
 class Encoder:
     """Frames in (RGB or RGBA arrays of the film's size, one per 1/fps s), the encoded file out."""
 
     def __init__(self, fmt: str, width: int, height: int, fps: int, *,
                  palette_samples: list[np.ndarray] | None = None) -> None:
-        if fmt not in VIDEO_FORMATS:
-            raise ValueError(f"format {fmt!r}: expected one of {', '.join(VIDEO_FORMATS)}")
-        if fmt != "gif" and (width % 2 or height % 2):
-            raise ValueError(f"size {width}x{height}: MP4 and WebM need an even width and height")
+        check(fmt, width, height, fps)
         self.fmt, self.width, self.height, self.fps = fmt, width, height, fps
         self.frames = 0
         self._dir = tempfile.TemporaryDirectory(prefix="corridor-video-")

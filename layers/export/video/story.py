@@ -26,8 +26,9 @@ from layers.export.video.captions import (
     to_vtt,
     wrap,
 )
-from layers.export.video.clip import Film, Progress, check, encode
+from layers.export.video.clip import Film, Progress, encode
 from layers.export.video.encode import Chapter as Marker
+from layers.export.video.encode import check
 from layers.export.video.frames import CameraMove, MapFrames
 from layers.load.catalog import Catalog
 from layers.model.dates import day_number
