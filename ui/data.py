@@ -14,8 +14,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from layers.load.catalog import Catalog, load_catalog
+from layers.load.catalog import Catalog
 from layers.load.live import LastGood, Served, fingerprint
+from layers.load.prepared import prepared_catalog
+from layers.player.assets import state_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "geodata"
@@ -28,7 +30,7 @@ def data_dir() -> Path:
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)
 def _load(folder: str, key: str) -> Catalog:
-    return load_catalog(folder)
+    return prepared_catalog(folder, state_dir())
 
 
 @st.cache_resource(show_spinner=False)

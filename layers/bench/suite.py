@@ -36,8 +36,8 @@ T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
 """The project folder (the bench reads its geodata/ and runs its benchmarks/ scripts)."""
 SIZES = ("real", "1000", "10000", "100000")
-PER_SIZE = ("load_s", "select_s", "select_naive_s", "bytes_open", "bytes_per_move", "bytes_per_move_naive",
-            "frame_ms")
+PER_SIZE = ("load_s", "load_prepared_s", "select_s", "select_naive_s", "bytes_open", "bytes_per_move",
+            "bytes_per_move_naive", "frame_ms")
 SINGLE = ("png_1080_s", "png_2160_s", "pptx_s", "page_open_s", "peak_mib", *VIDEO)
 PARTS = ("browser", "png", "pptx", "page", "video")
 """Parts that can be skipped with ``--skip`` (their figures are then null)."""
@@ -135,9 +135,28 @@ def page_figure(*args: str) -> Any:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def prepared_load(folder: Path, runs: int) -> float:
+    """Seconds to get the catalog of an unchanged folder as a fresh server or render worker does: fingerprint it
+    (hashing every file: a new process remembers no hash) and read its prepared catalog
+    (``layers.load.prepared``), which one untimed load wrote first."""
+    from layers.load import live
+    from layers.load.prepared import prepared_catalog
+
+    with tempfile.TemporaryDirectory(prefix="corridor-bench-state-") as state:
+        prepared_catalog(folder, Path(state))
+
+        def fresh() -> object:
+            live.forget_hashes()
+            return prepared_catalog(folder, Path(state))
+
+        seconds, _ = median_time(fresh, max(runs, 3))
+    return seconds
+
+
 def measure_size(folder: Path, runs: int, skip: set[str], view: View = BENCH_VIEW) -> dict[str, float | None]:
     """The per-size figures of one data folder."""
     load_s, catalog = median_time(lambda: load_catalog(folder), runs)
+    load_prepared_s = prepared_load(folder, runs)
     if catalog.report.errors:
         log(f"{folder}: {len(catalog.report.errors)} problem(s) while loading; measuring what loaded")
     n = len(catalog.events)
@@ -149,7 +168,7 @@ def measure_size(folder: Path, runs: int, skip: set[str], view: View = BENCH_VIE
     log(f"{n} events: {n_flows} flows and {n_points} point events in the view; "
         f"naive baseline {naive_runs} run(s)")
     figures: dict[str, float | None] = {
-        "load_s": load_s, "select_s": select_s, "select_naive_s": select_naive_s,
+        "load_s": load_s, "load_prepared_s": load_prepared_s, "select_s": select_s, "select_naive_s": select_naive_s,
         "bytes_per_move_naive": len(spec.encode()), "bytes_open": None, "bytes_per_move": None, "frame_ms": None,
     }
     del spec
@@ -260,7 +279,8 @@ def _ratio(fast: float | None, slow: float | None, kind: str) -> str:
 
 
 PER_SIZE_ROWS = (
-    ("load + validate", "load_s", "s", None),
+    ("load + validate (cold)", "load_s", "s", "< 4 s at 100,000"),
+    ("load, unchanged folder (prepared)", "load_prepared_s", "s", "< 1 s at 100,000"),
     ("select + flows", "select_s", "s", "< 0.25 s at 100,000"),
     ("  naive: pydeck spec + JSON", "select_naive_s", "s", None),
     ("  speed-up over naive", ("select_s", "select_naive_s", "speed-up"), "", ">= 10x"),

@@ -109,12 +109,13 @@ class Busy(RuntimeError):
 
 def render(request: Request, progress: Progress, catalogs: dict[str, Any]) -> bytes:
     """Make the file of ``request`` (in a worker process); ``catalogs`` caches loaded catalogs by fingerprint."""
-    from layers.load.catalog import load_catalog
+    from layers.load.prepared import prepared_catalog
+    from layers.player.assets import state_dir
 
     catalog = catalogs.get(request.fingerprint)
     if catalog is None:
         catalogs.clear()  # one data version at a time
-        catalog = catalogs[request.fingerprint] = load_catalog(request.folder)
+        catalog = catalogs[request.fingerprint] = prepared_catalog(request.folder, state_dir())
     if request.overlays:
         from dataclasses import replace
 

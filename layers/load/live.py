@@ -94,6 +94,12 @@ def file_hash(path: Path, now: float | None = None) -> str | None:
     return digest
 
 
+def forget_hashes() -> None:
+    """Forget every remembered file hash: the next fingerprint hashes every file, as a new process does."""
+    with _memo_lock:
+        _memo.clear()
+
+
 def fingerprint(folder: Path | str) -> str:
     """The content fingerprint of a data folder: one stat per file, hashing only what changed (module doc)."""
     folder = Path(folder).resolve()
