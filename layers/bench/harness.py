@@ -56,14 +56,15 @@ class AppServer:
 
 @contextlib.contextmanager
 def start_app(data_folder: Path | None, log_dir: Path, extra_env: dict[str, str] | None = None,
-              app_dir: Path = ROOT, port: int | None = None, extra_args: Sequence[str] = ()) -> Iterator[AppServer]:
-    """Serve ``app_dir``'s ``app.py`` on 127.0.0.1 (with ``CORRIDOR_DATA=data_folder`` when given) until the block
-    ends; the server's output goes to a log file in ``log_dir``."""
+              app_dir: Path = ROOT, port: int | None = None, extra_args: Sequence[str] = (),
+              script: str = "app.py") -> Iterator[AppServer]:
+    """Serve ``app_dir``'s ``script`` (``app.py``) on 127.0.0.1 (with ``CORRIDOR_DATA=data_folder`` when given)
+    until the block ends; the server's output goes to a log file in ``log_dir``."""
     port = port or free_port()
     log = Path(log_dir) / f"streamlit-{port}.log"
     env = {**os.environ, **({"CORRIDOR_DATA": str(data_folder)} if data_folder is not None else {}),
            **(extra_env or {})}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", HOST,
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.address", HOST,
                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", *extra_args]
     with log.open("wb") as out:

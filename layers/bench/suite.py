@@ -37,9 +37,10 @@ ROOT = Path(__file__).resolve().parents[2]
 """The project folder (the bench reads its geodata/ and runs its benchmarks/ scripts)."""
 SIZES = ("real", "1000", "10000", "100000")
 PER_SIZE = ("load_s", "load_prepared_s", "select_s", "select_naive_s", "bytes_open", "bytes_per_move",
-            "bytes_per_move_naive", "frame_ms")
+            "bytes_per_move_naive", "frame_ms", "first_map_s", "first_map_naive_s", "payload_bytes",
+            "payload_bytes_naive")
 SINGLE = ("png_1080_s", "png_2160_s", "pptx_s", "page_open_s", "peak_mib", *VIDEO)
-PARTS = ("browser", "png", "pptx", "page", "video")
+PARTS = ("browser", "png", "pptx", "page", "video", "first_map")
 """Parts that can be skipped with ``--skip`` (their figures are then null)."""
 BIG = 100_000
 """From this many events on, runs are capped (BIG_RUNS; the naive baseline: 1 run)."""
@@ -153,8 +154,31 @@ def prepared_load(folder: Path, runs: int) -> float:
     return seconds
 
 
-def measure_size(folder: Path, runs: int, skip: set[str], view: View = BENCH_VIEW) -> dict[str, float | None]:
-    """The per-size figures of one data folder."""
+FIRST_MAP_SIZES = ("real", "10000", "100000")
+FIRST_MAP_LIMIT_S = 300.0
+"""A first visit that has drawn no map after this long is given up and reported as this, flagged."""
+FIRST_MAP_VIEW = View(date=dt.date(2024, 6, 30))
+"""The view both pages open on (in their URL): every event up to that day."""
+
+
+def measure_first_map(folder: Path, size: str, runs: int, warm_up: bool) -> dict[str, float | None]:
+    """Corridor's Explore and the naive page, first visit each time (``layers.bench.first_map``)."""
+    from layers.bench.first_map import first_map
+
+    figures = first_map(folder, FIRST_MAP_VIEW, runs=runs, limit_s=FIRST_MAP_LIMIT_S, warm_up=warm_up)
+    for f in figures.values():
+        low, high = f.spread_s
+        log(f"first map, {size}, {f.page}: median {f.median_s:.1f} s, {low:.1f}-{high:.1f} over {len(f.runs)} "
+            f"run(s){' GAVE UP at the limit (reported as the limit)' if f.gave_up else ''}; "
+            f"{f.wire_bytes:,} bytes received until it was drawn")
+    corridor, naive = figures["corridor"], figures["naive"]
+    return {"first_map_s": corridor.median_s, "first_map_naive_s": naive.median_s,
+            "payload_bytes": corridor.wire_bytes, "payload_bytes_naive": naive.wire_bytes}
+
+
+def measure_size(folder: Path, runs: int, skip: set[str], view: View = BENCH_VIEW, size: str = "",
+                 warm_up: bool = True) -> dict[str, float | None]:
+    """The per-size figures of one data folder (``warm_up``: one untimed first-map visit of each page first)."""
     load_s, catalog = median_time(lambda: load_catalog(folder), runs)
     load_prepared_s = prepared_load(folder, runs)
     if catalog.report.errors:
@@ -182,6 +206,16 @@ def measure_size(folder: Path, runs: int, skip: set[str], view: View = BENCH_VIE
                 "per slider move")
         except Exception as exc:  # a page that fails is a figure we could not measure, not a crash of the bench
             log(f"bytes_open, bytes_per_move ({n} events): could not open Explore ({type(exc).__name__}: {exc})")
+    first = ("first_map_s", "first_map_naive_s", "payload_bytes", "payload_bytes_naive")
+    figures |= dict.fromkeys(first)
+    if "first_map" in skip or size not in FIRST_MAP_SIZES:
+        why = "skipped (--skip first_map)" if "first_map" in skip else f"measured at {', '.join(FIRST_MAP_SIZES)} only"
+        log(f"{', '.join(first)} ({n} events): {why}")
+    else:
+        try:
+            figures |= measure_first_map(folder, size, min(runs, 3), warm_up)
+        except Exception as exc:
+            log(f"{', '.join(first)} ({n} events): could not measure ({type(exc).__name__}: {exc})")
     if "browser" in skip:
         log(f"frame_ms ({n} events): skipped (--skip browser)")
     else:
@@ -223,7 +257,7 @@ def peak_mib() -> float:
 def run(data: Path, sizes: Iterable[str] = SIZES, runs: int = 5, skip: Iterable[str] = (),
         seed: int = SEED) -> dict[str, Any]:
     """Every figure, as the JSON object ``--json`` prints."""
-    skip = set(skip)
+    skip, sizes = set(skip), list(sizes)
     results: dict[str, Any] = {key: {} for key in (*PER_SIZE, REPLAY_KEY)} | {key: None for key in SINGLE}
     real = load_catalog(data)
     if "page" not in skip:
@@ -233,7 +267,8 @@ def run(data: Path, sizes: Iterable[str] = SIZES, runs: int = 5, skip: Iterable[
         for size in sizes:
             folder = data if size == "real" else write_synthetic(data, Path(tmp) / size, int(size), seed, real)
             log(f"size {size}: measuring")
-            for key, value in measure_size(folder, runs, skip).items():
+            warm_up = size == next((s for s in sizes if s in FIRST_MAP_SIZES), None)  # once: the machine's
+            for key, value in measure_size(folder, runs, skip, size=size, warm_up=warm_up).items():
                 results[key][size] = value
             gc.collect()
         if "video" in skip:
@@ -289,6 +324,11 @@ PER_SIZE_ROWS = (
     ("  naive: pydeck JSON per move", "bytes_per_move_naive", "B", None),
     ("  share of naive", ("bytes_per_move", "bytes_per_move_naive", "share"), "", None),
     ("JS per animation frame", "frame_ms", "ms", "< 1 ms at 10k, < 8 at 100k"),
+    ("first map (fresh server+browser)", "first_map_s", "s", "<= half of naive (real); +3 s at 10k, +10 s at 100k"),
+    ("  naive: st.pydeck_chart page", "first_map_naive_s", "s", None),
+    ("  first map, share of naive", ("first_map_s", "first_map_naive_s", "share"), "", None),
+    ("bytes received until drawn", "payload_bytes", "B", "< 4 MB at 100k"),
+    ("  naive page", "payload_bytes_naive", "B", None),
     ("  60 fps replay, no drawing", REPLAY_KEY, "ms", None),
 )
 SINGLE_ROWS = (
