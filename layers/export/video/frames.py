@@ -58,16 +58,18 @@ def day_of(t: float) -> dt.date:
 
 
 class GlyphCache:
-    """The glyph bitmaps a renderer drew, kept to be blended again: frames redraw the same texts (title, date,
-    legend, footer, names) at the same places many times, and laying out and rasterising their glyphs was a third
-    of the drawing. A glyph at the same 1/64 px offset is the same bitmap shifted by whole pixels, so the pixels are
-    those matplotlib's Agg renderer draws (``RendererAgg.draw_text`` of matplotlib 3.11, which this replays; with
-    an older matplotlib the renderer is left as it is)."""
+    """The glyph bitmaps and text sizes renderers drew and measured, kept for the next: frames redraw the same texts
+    (title, date, legend, footer, names) at the same places many times, on a new renderer after each change of the
+    events shown, and measuring, laying out and rasterising their glyphs was a third of the drawing. A glyph at the
+    same 1/64 px offset is the same bitmap shifted by whole pixels, so the pixels are those matplotlib's Agg
+    renderer draws (``RendererAgg.draw_text`` of matplotlib 3.11, which this replays; with an older matplotlib only
+    the sizes are kept)."""
 
     MAX_GLYPHS = 50_000
 
     def __init__(self) -> None:
         self._layouts: dict[tuple, list[tuple]] = {}
+        self._metrics: dict[tuple, tuple[float, float, float]] = {}
         self._glyphs: dict[tuple, tuple[np.ndarray, int, int]] = {}
 
     def install(self, renderer: RendererAgg) -> None:
@@ -81,6 +83,15 @@ class GlyphCache:
                 return self._draw(renderer, gc, x, y, s, prop, mtext)
 
             renderer.draw_text = draw_text
+        measure = renderer.get_text_width_height_descent
+
+        def get_text_width_height_descent(s, prop, ismath):  # matplotlib caches these per renderer only
+            key = (s, hash(prop), ismath, renderer.dpi)
+            if key not in self._metrics:
+                self._metrics[key] = measure(s, prop, ismath)
+            return self._metrics[key]
+
+        renderer.get_text_width_height_descent = get_text_width_height_descent
 
     def _draw(self, renderer: RendererAgg, gc: object, x: float, y: float, s: str, prop: object,
               mtext: Artist | None) -> None:
