@@ -34,7 +34,7 @@ WORKERS = 2
 """Drawing processes; the parent encodes meanwhile (FFmpeg's encoders run their own threads too)."""
 AHEAD_BYTES = 160 * 2**20
 """How many bytes of frames each worker may draw ahead of the encoder (about a run of 1080p frames)."""
-MIN_FRAMES = 3 * CHUNK
+MIN_FRAMES = 2 * CHUNK
 """Shorter films are drawn in this process: starting the workers would cost more than it saves."""
 _PR_SET_PDEATHSIG = 1
 
