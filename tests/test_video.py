@@ -147,6 +147,16 @@ def test_a_failing_worker_fails_the_film(tiny: Catalog, monkeypatch: pytest.Monk
     assert not multiprocessing.active_children()
 
 
+def test_a_camera_move_past_its_rasters_shows_sea_beyond_them(tiny: Catalog) -> None:
+    from layers.export.video.frames import CameraMove
+    from layers.model.view import Camera
+
+    move = CameraMove(tiny, Camera(longitude=100, latitude=50, zoom=3), Camera(longitude=131, latitude=43, zoom=7),
+                      W, H)
+    move.rasters = move.rasters[:1]  # the frames far from it are not covered: they used to fail ("box offset")
+    assert all(move.frame(x).shape == (H, W, 3) for x in np.linspace(0, 1, 5))
+
+
 def _fraction_along(line: np.ndarray, frac: np.ndarray, point: np.ndarray) -> float:
     """Where on a path (0 at its origin, 1 at its destination) a point lies: the nearest of many samples."""
     samples = np.linspace(0, 1, 2001)

@@ -343,4 +343,11 @@ class CameraMove:
                     and f.y1 <= r[0].y1]
         frame, mpp, image = covering[0] if covering else self.rasters[-1]
         box = ((f.x0 - frame.x0) / mpp, (frame.y1 - f.y1) / mpp, (f.x1 - frame.x0) / mpp, (frame.y1 - f.y0) / mpp)
-        return np.asarray(image.resize((self.width, self.height), Image.Resampling.BILINEAR, box=box))
+        if covering:
+            return np.asarray(image.resize((self.width, self.height), Image.Resampling.BILINEAR, box=box))
+        # no raster holds the whole frame (a long pan past the waypoints' margins): what lies outside is sea
+        scale_x, scale_y = (box[2] - box[0]) / self.width, (box[3] - box[1]) / self.height
+        water = tuple(round(255 * c) for c in to_rgba_array(BASEMAP["water"])[0][:3])
+        return np.asarray(image.transform((self.width, self.height), Image.Transform.AFFINE,
+                                          (scale_x, 0, box[0], 0, scale_y, box[1]), Image.Resampling.BILINEAR,
+                                          fillcolor=water))
