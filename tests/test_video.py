@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from layers.export.video import VIDEO_FORMATS, story_film, view_clip
+from layers.export.video import VIDEO_FORMATS, pool, story_film, view_clip
 from layers.export.video.clip import clip_view
 from layers.export.video.frames import MapFrames
 from layers.export.video.timeline import clip_range, frame_times
@@ -106,6 +106,55 @@ def test_a_travelling_flow_advances_along_its_route_towards_its_destination(tiny
         along = [_fraction_along(line, frac, h) for h in (heads_k[i], heads_k5[i])]
         assert along[1] > along[0] + 0.01, f"{key}: the head moved towards the destination ({along})"
     assert (np.abs(first.astype(int) - later).max(axis=2) > 0).sum() > 20, "the pixels moved too"
+
+
+def test_frames_drawn_by_worker_processes_are_the_frames_drawn_here(tiny: Catalog) -> None:
+    """The pool's runs, each drawn by a forked worker into shared memory, come back in order and equal to the
+    frames this process draws; the workers are gone when the frames stop being read, early or at the end."""
+    import multiprocessing
+
+    start, end = dt.date(2023, 8, 1), dt.date(2023, 10, 30)
+    view = clip_view(tiny, PLAIN, start, end, W, H)
+    times = frame_times(start, end, 30)
+    alone = MapFrames(tiny, view, W, H)
+    here = [alone.frame(float(t))[..., :3].copy() for t in times]
+    changes = alone.changes(times)
+    assert changes[0] == 0 and len(changes) == alone.redraws > 1, "changes() foretells the redraws"
+    drawn = MapFrames(tiny, view, W, H)
+    got = [f.copy() for f in pool.frames(drawn, times, workers=2)]
+    assert len(got) == len(here) and all(np.array_equal(a, b) for a, b in zip(got, here, strict=True))
+    assert not multiprocessing.active_children()
+    stream = pool.frames(MapFrames(tiny, view, W, H), times, workers=2)
+    next(stream)
+    assert multiprocessing.active_children(), "the workers run"
+    stream.close()  # a cancelled or failed film
+    assert not multiprocessing.active_children()
+
+
+def test_runs_start_where_the_map_is_redrawn_anyway_and_cover_every_frame() -> None:
+    runs = pool.runs(np.array([0, 5, 27, 30, 70]), 100, 24)
+    assert runs == [(0, 27), (27, 51), (51, 75), (75, 99), (99, 100)]
+    assert pool.runs(np.array([0]), 10, 24) == [(0, 10)]
+
+
+def test_a_failing_worker_fails_the_film(tiny: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    drawn = MapFrames(tiny, clip_view(tiny, PLAIN, dt.date(2023, 8, 1), dt.date(2023, 9, 30), W, H), W, H)
+    monkeypatch.setattr(MapFrames, "frame", lambda self, t: 1 / 0)  # forked workers inherit the failure
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        list(pool.frames(drawn, np.arange(80) + 19_000.0, workers=2))
+    assert not multiprocessing.active_children()
+
+
+def test_a_camera_move_past_its_rasters_shows_sea_beyond_them(tiny: Catalog) -> None:
+    from layers.export.video.frames import CameraMove
+    from layers.model.view import Camera
+
+    move = CameraMove(tiny, Camera(longitude=100, latitude=50, zoom=3), Camera(longitude=131, latitude=43, zoom=7),
+                      W, H)
+    move.rasters = move.rasters[:1]  # the frames far from it are not covered: they used to fail ("box offset")
+    assert all(move.frame(x).shape == (H, W, 3) for x in np.linspace(0, 1, 5))
 
 
 def _fraction_along(line: np.ndarray, frac: np.ndarray, point: np.ndarray) -> float:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from layers.export.video import pool
 from layers.export.video.encode import Chapter, Encoder, check
 from layers.export.video.frames import MapFrames
 from layers.export.video.timeline import clip_range, frame_times
@@ -34,7 +35,8 @@ class Film:
 def encode(frames: Iterable[np.ndarray], total: int, fmt: str, width: int, height: int, fps: int, *,
            samples: list[np.ndarray] | None = None, progress: Progress | None = None,
            chapters: tuple[Chapter, ...] = (), captions: dict[str, str] | None = None) -> Film:
-    """Encode ``total`` frames into a :class:`Film`, reporting progress (0..1) after every frame."""
+    """Encode ``total`` frames into a :class:`Film`, reporting progress (0..1) after every frame. A generator of
+    frames is closed however this ends (its worker processes stop on a cancel or a failure)."""
     encoder = Encoder(fmt, width, height, fps, palette_samples=samples)
     try:
         for frame in frames:
@@ -45,6 +47,9 @@ def encode(frames: Iterable[np.ndarray], total: int, fmt: str, width: int, heigh
     except BaseException:
         encoder.abort()
         raise
+    finally:
+        if isinstance(frames, Generator):
+            frames.close()
     return Film(data, fmt, encoder.frames, encoder.frames / fps, captions or {}, chapters)
 
 
@@ -70,8 +75,5 @@ def view_clip(catalog: Catalog, view: View, fmt: str, *, width: int = 1280, heig
     samples = [drawn.still(times[k]).copy() for k in sorted({0, len(times) // 2, len(times) - 1})] \
         if fmt == "gif" else None
 
-    def frames() -> Iterator[np.ndarray]:
-        for t in times:
-            yield drawn.frame(float(t))
-
-    return encode(frames(), len(times), fmt, width, height, fps, samples=samples, progress=progress)
+    return encode(pool.frames(drawn, times), len(times), fmt, width, height, fps, samples=samples,
+                  progress=progress)

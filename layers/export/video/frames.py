@@ -16,9 +16,10 @@ import math
 
 import numpy as np
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba_array
+from matplotlib.ft2font import RenderMode
 from matplotlib.markers import MarkerStyle
 from PIL import Image
 
@@ -56,13 +57,81 @@ def day_of(t: float) -> dt.date:
     return EPOCH + dt.timedelta(days=math.floor(t))
 
 
+class GlyphCache:
+    """The glyph bitmaps and text sizes renderers drew and measured, kept for the next: frames redraw the same texts
+    (title, date, legend, footer, names) at the same places many times, on a new renderer after each change of the
+    events shown, and measuring, laying out and rasterising their glyphs was a third of the drawing. A glyph at the
+    same 1/64 px offset is the same bitmap shifted by whole pixels, so the pixels are those matplotlib's Agg
+    renderer draws (``RendererAgg.draw_text`` of matplotlib 3.11, which this replays; with an older matplotlib only
+    the sizes are kept)."""
+
+    MAX_GLYPHS = 50_000
+
+    def __init__(self) -> None:
+        self._layouts: dict[tuple, list[tuple]] = {}
+        self._metrics: dict[tuple, tuple[float, float, float]] = {}
+        self._glyphs: dict[tuple, tuple[np.ndarray, int, int]] = {}
+
+    def install(self, renderer: RendererAgg) -> None:
+        """Draw ``renderer``'s plain (not math) texts through this cache."""
+        if hasattr(renderer, "_draw_text_glyphs_and_boxes"):
+            original = renderer.draw_text
+
+            def draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+                if ismath or angle or not gc.get_antialiased():
+                    return original(gc, x, y, s, prop, angle, ismath, mtext)
+                return self._draw(renderer, gc, x, y, s, prop, mtext)
+
+            renderer.draw_text = draw_text
+        measure = renderer.get_text_width_height_descent
+
+        def get_text_width_height_descent(s, prop, ismath):  # matplotlib caches these per renderer only
+            key = (s, hash(prop), ismath, renderer.dpi)
+            if key not in self._metrics:
+                self._metrics[key] = measure(s, prop, ismath)
+            return self._metrics[key]
+
+        renderer.get_text_width_height_descent = get_text_width_height_descent
+
+    def _draw(self, renderer: RendererAgg, gc: object, x: float, y: float, s: str, prop: object,
+              mtext: Artist | None) -> None:
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        key = (s, hash(prop), features, language)
+        items = self._layouts.get(key)
+        size = prop.get_size_in_points()
+        if items is None:
+            font = renderer._prepare_font(prop)
+            items = [(item.ft_object, item.glyph_index, item.x, item.y)
+                     for item in font._layout(s, flags=get_hinting_flag(), features=features, language=language)]
+            self._layouts[key] = items
+        if len(self._glyphs) > self.MAX_GLYPHS:
+            self._glyphs.clear()
+        height = renderer.height
+        for font, glyph, dx, dy in items:
+            px, py = round(0x40 * (x + dx)), round(0x40 * (height - y + dy))
+            gkey = (font.fname, size, renderer.dpi, glyph, px & 0x3F, py & 0x3F)
+            cached = self._glyphs.get(gkey)
+            if cached is None:
+                font.set_size(size, renderer.dpi)
+                font._set_transform([[0x10000, 0], [0, 0x10000]], [px, py])
+                bitmap = font._render_glyph(glyph, get_hinting_flag(), RenderMode.NORMAL)
+                cached = (np.array(bitmap.buffer), bitmap.left - (px >> 6), bitmap.top - (py >> 6))
+                self._glyphs[gkey] = cached
+            buffer, left, top = cached
+            renderer._renderer.draw_text_image(buffer, left + (px >> 6),
+                                               int(height) - (top + (py >> 6)) + buffer.shape[0], 0, gc)
+
+
 class Canvas:
     """One figure's Agg canvas and its pixel buffer (H x W x 4, top row first), which the frames write directly."""
 
-    def __init__(self, layers: MapLayers) -> None:
+    def __init__(self, layers: MapLayers, glyphs: GlyphCache | None = None) -> None:
         self.layers = layers
         self.agg = FigureCanvasAgg(layers.figure)
         self.renderer = self.agg.get_renderer()
+        if glyphs is not None:
+            glyphs.install(self.renderer)
         self.pixels: np.ndarray = np.asarray(self.agg.buffer_rgba())
 
     def draw(self, artists: list[Artist] | tuple[Artist, ...]) -> None:
@@ -91,6 +160,7 @@ class MapFrames:
         self._basemap: np.ndarray | None = None
         self._key: bytes | None = None
         self._canvas: Canvas | None = None
+        self._glyphs = GlyphCache()
         self._map: np.ndarray | None = None
         self._chrome: list[tuple[tuple[slice, slice], np.ndarray]] = []
         self._date: dt.date | None = None
@@ -127,14 +197,25 @@ class MapFrames:
         self._paste_chrome(canvas)
         return canvas.pixels
 
+    def _shown(self, day: dt.date) -> bytes:
+        """Which events the map shows on ``day``, packed: the map under the moving flows changes with it."""
+        return np.packbits(self.filters & time_mask(self.catalog, self.view_at(day))).tobytes()
+
+    def changes(self, times: np.ndarray) -> np.ndarray:
+        """The indices of the ``times`` whose frame redraws the map (the first, and each where the set of events
+        shown changes), in order."""
+        days = [day_of(float(t)) for t in times]
+        keys = {day: self._shown(day) for day in set(days)}
+        shown = [keys[day] for day in days]
+        return np.array([k for k in range(len(shown)) if k == 0 or shown[k] != shown[k - 1]], dtype=int)
+
     def _prepare(self, day: dt.date) -> None:
         """Draw the map under the moving flows when the set of events shown on ``day`` changed."""
-        view = self.view_at(day)
-        key = np.packbits(self.filters & time_mask(self.catalog, view)).tobytes()
+        key = self._shown(day)
         if key == self._key:
             return
-        layers = map_layers(self.catalog, view, width=self.width, height=self.height)
-        canvas = Canvas(layers)
+        layers = map_layers(self.catalog, self.view_at(day), width=self.width, height=self.height)
+        canvas = Canvas(layers, self._glyphs)
         for artist in (*layers.basemap, *layers.chrome, layers.header):
             artist.set_animated(True)  # left out of figure.draw; drawn by hand below
         if self._basemap is None:
@@ -262,4 +343,11 @@ class CameraMove:
                     and f.y1 <= r[0].y1]
         frame, mpp, image = covering[0] if covering else self.rasters[-1]
         box = ((f.x0 - frame.x0) / mpp, (frame.y1 - f.y1) / mpp, (f.x1 - frame.x0) / mpp, (frame.y1 - f.y0) / mpp)
-        return np.asarray(image.resize((self.width, self.height), Image.Resampling.BILINEAR, box=box))
+        if covering:
+            return np.asarray(image.resize((self.width, self.height), Image.Resampling.BILINEAR, box=box))
+        # no raster holds the whole frame (a long pan past the waypoints' margins): what lies outside is sea
+        scale_x, scale_y = (box[2] - box[0]) / self.width, (box[3] - box[1]) / self.height
+        water = tuple(round(255 * c) for c in to_rgba_array(BASEMAP["water"])[0][:3])
+        return np.asarray(image.transform((self.width, self.height), Image.Transform.AFFINE,
+                                          (scale_x, 0, box[0], 0, scale_y, box[1]), Image.Resampling.BILINEAR,
+                                          fillcolor=water))
