@@ -61,7 +61,7 @@ def test_serving_and_exporting_write_nothing_into_the_installed_package(chromium
         page_offline.goto(f"{server.url}/?t=2024-06-19")
         player_frame(page_offline)
         page_offline.get_by_text("Export: maps, offline player, data").click()
-        page_offline.get_by_role("button", name="Prepare").click()
+        page_offline.get_by_role("button", name="Prepare", exact=True).click()
         with page_offline.expect_download(timeout=120_000) as download:
             page_offline.get_by_role("button", name=re.compile(r"^Download .+\.png$")).click()
         assert download.value.suggested_filename.endswith(".png")
