@@ -120,24 +120,24 @@ def render(request: Request, progress: Progress, catalogs: dict[str, Any]) -> by
         from dataclasses import replace
 
         catalog = replace(catalog, overlays=pickle.loads(request.overlays))
-    kind, _, story_name = request.fmt.partition(":")
+    kind, _, rest = request.fmt.partition(":")
     if kind == "video":  # "video:<fmt>": the view's time range
         from layers.export.video import view_clip
 
-        return view_clip(catalog, request.view, story_name, progress=progress).data
+        return view_clip(catalog, request.view, rest, progress=progress).data
     if kind == "film":  # "film:<fmt>:<story>": the whole story, with its captions (pickled Film)
         from layers.export.video import story_film
 
-        fmt, _, story_name = story_name.partition(":")
-        return pickle.dumps(story_film(catalog, catalog.stories[story_name], fmt, progress=progress))
-    if kind == "pptx":
+        fmt, _, name = rest.partition(":")
+        return pickle.dumps(story_film(catalog, catalog.stories[name], fmt, progress=progress))
+    if kind == "pptx":  # "pptx:<story>"
         from layers.export.pptx import story_deck
 
-        return story_deck(catalog, catalog.stories[story_name], progress=lambda d, t: progress(d / t))
-    if kind == "briefing":
+        return story_deck(catalog, catalog.stories[rest], progress=lambda d, t: progress(d / t))
+    if kind == "briefing":  # "briefing:<story>"
         from layers.export.briefing import story_html
 
-        return story_html(catalog, catalog.stories[story_name]).encode("utf-8")
+        return story_html(catalog, catalog.stories[rest]).encode("utf-8")
     from layers.export.formats import VIEW_FORMATS
 
     return VIEW_FORMATS[request.fmt].make(catalog, request.view)
