@@ -1,7 +1,7 @@
 """The player's clock in Python: which events are on the map at a moment, and when each flow's trips travel.
 
 The player (``layers/player/time.js``: ``shown``, ``tripStarts``; constants in ``layers/player/state.js``) and the
-video export (``layers.export.video``) follow this one rule; ``tests/test_video_timeline.py`` runs both on the same
+video export (``layers.export.video``) follow this one rule; ``tests/test_video.py`` runs both on the same
 cases. Times are days since ``layers.model.dates.EPOCH`` as floats: day ``d`` runs from ``d`` to ``d + 1``.
 """
 

@@ -13,13 +13,12 @@ import numpy as np
 
 from layers.load.catalog import Catalog
 from layers.model.dates import day_number
-from layers.model.view import Camera, View
+from layers.model.view import Camera, View, world_lonlat, world_xy
 from layers.query.trips import DAYS_PER_SECOND
 
 MIN_SECONDS = 2.0
 """The shortest clip: a day or a short window is played slower than the player's clock rather than flashed."""
 MAX_SECONDS = 600.0
-MAX_FPS = 60
 
 
 def clip_range(catalog: Catalog, view: View, date_from: dt.date | None = None,
@@ -45,14 +44,13 @@ def clip_range(catalog: Catalog, view: View, date_from: dt.date | None = None,
 
 def frame_times(start: dt.date, end: dt.date, fps: int, seconds: float | None = None) -> np.ndarray:
     """The time (days since the epoch) of every frame of a clip from the start of ``start`` to the end of ``end``:
-    ``seconds`` long, or as long as the player takes (at least :data:`MIN_SECONDS`)."""
+    ``seconds`` long, or as long as the player takes (at least :data:`MIN_SECONDS`); ``fps`` is checked by
+    ``encode.check``."""
     t0, t1 = day_number(start), day_number(end) + 1
     if seconds is None:
         seconds = max(MIN_SECONDS, (t1 - t0) / DAYS_PER_SECOND)
     if not 0 < seconds <= MAX_SECONDS:
         raise ValueError(f"{seconds} s: expected a running time above 0 and at most {MAX_SECONDS:.0f} s")
-    if not 1 <= fps <= MAX_FPS:
-        raise ValueError(f"{fps} frames per second: expected 1 to {MAX_FPS}")
     n = max(1, round(seconds * fps))
     return t0 + np.arange(n) * ((t1 - t0) / n)
 
@@ -75,15 +73,11 @@ def along(a: Camera, b: Camera, e: float) -> Camera:
     # the centre's share: linear in the map's scale, so the target stays put on screen as the map grows
     sa, sb, s = 2.0**a.zoom, 2.0**b.zoom, 2.0**zoom
     share = e if math.isclose(sa, sb) else (1 / sa - 1 / s) / (1 / sa - 1 / sb)
-    lon = a.longitude + (_wrap(b.longitude - a.longitude)) * share
-    ya, yb = _merc_y(a.latitude), _merc_y(b.latitude)
-    lat = math.degrees(math.atan(math.sinh(ya + (yb - ya) * share)))
-    return Camera(longitude=(lon + 180) % 360 - 180, latitude=lat, zoom=zoom)
+    lon = a.longitude + _wrap(b.longitude - a.longitude) * share
+    ya, yb = world_xy(a.longitude, a.latitude)[1], world_xy(b.longitude, b.latitude)[1]
+    lat = world_lonlat(0.0, ya + (yb - ya) * share)[1]  # evenly in Web Mercator y
+    return Camera(longitude=_wrap(lon), latitude=lat, zoom=zoom)
 
 
-def _wrap(d: float) -> float:
-    return (d + 180) % 360 - 180
-
-
-def _merc_y(lat: float) -> float:
-    return math.asinh(math.tan(math.radians(lat)))
+def _wrap(degrees: float) -> float:
+    return (degrees + 180) % 360 - 180
