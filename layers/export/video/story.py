@@ -71,10 +71,6 @@ class Scene:
         return self.move + self.play + self.hold
 
 
-def _camera(catalog: Catalog, view: View, width: int, height: int) -> Camera:
-    return view.camera or map_camera(catalog, view, width=width, height=height)
-
-
 def plan(catalog: Catalog, story: Story, width: int, height: int, fps: int) -> tuple[Camera, list[Scene], float]:
     """The overview camera the film starts from, its chapters' scenes, and where the closing card starts (s)."""
     overview = map_camera(catalog, View(), width=width, height=height)
@@ -82,7 +78,7 @@ def plan(catalog: Catalog, story: Story, width: int, height: int, fps: int) -> t
     at = TITLE_SECONDS
     for chapter in story.chapters:
         view = chapter_view(story, chapter)
-        camera = _camera(catalog, view, width, height)
+        camera = map_camera(catalog, view, width=width, height=height)  # the chapter's own, or framed
         sources = source_labels(chapter_citations(catalog, chapter, view))
         note = shortened_list(sources, NOTE_CHARS) if sources else ""
         texts = [f"{chapter.number}. {one_line(chapter.title)} ({chapter.date_label})",
