@@ -35,6 +35,8 @@ POLL_S = 0.5
 """How often a waiting panel asks the queue again."""
 
 
+CAPTION_MIME = {"vtt": "text/vtt", "srt": "application/x-subrip"}
+"""How a film's caption files are offered for download."""
 QUEUE_STATS = "render-queue.json"
 """The render queue's counters, in the state folder (the load test reads its cache hit rate there)."""
 
@@ -127,9 +129,6 @@ def _prepared(waiting: _Waiting, data: bytes) -> Prepared:
     extras = tuple((f"{stem}.{ext}", CAPTION_MIME[ext], text.encode("utf-8"))
                    for ext, text in sorted(film.captions.items()))
     return Prepared(waiting.signature, waiting.name, waiting.mime, film.data, extras)
-
-
-CAPTION_MIME = {"vtt": "text/vtt", "srt": "application/x-subrip"}
 
 
 def _waiting_panel(state: str, waiting: _Waiting) -> None:
