@@ -315,7 +315,7 @@ def _ratio(fast: float | None, slow: float | None, kind: str) -> str:
 
 PER_SIZE_ROWS = (
     ("load + validate (cold)", "load_s", "s", "< 4 s at 100,000"),
-    ("load, unchanged folder (prepared)", "load_prepared_s", "s", "< 1 s at 100,000"),
+    ("load, unchanged (prepared)", "load_prepared_s", "s", "< 1 s at 100,000"),
     ("select + flows", "select_s", "s", "< 0.25 s at 100,000"),
     ("  naive: pydeck spec + JSON", "select_naive_s", "s", None),
     ("  speed-up over naive", ("select_s", "select_naive_s", "speed-up"), "", ">= 10x"),
@@ -324,12 +324,12 @@ PER_SIZE_ROWS = (
     ("  naive: pydeck JSON per move", "bytes_per_move_naive", "B", None),
     ("  share of naive", ("bytes_per_move", "bytes_per_move_naive", "share"), "", None),
     ("JS per animation frame", "frame_ms", "ms", "< 1 ms at 10k, < 8 at 100k"),
-    ("first map (fresh server+browser)", "first_map_s", "s", "<= half of naive (real); +3 s at 10k, +10 s at 100k"),
+    ("  60 fps replay, no drawing", REPLAY_KEY, "ms", None),
+    ("first map, fresh visit", "first_map_s", "s", "<= half of naive (real); +3 s at 10k, +10 s at 100k"),
     ("  naive: st.pydeck_chart page", "first_map_naive_s", "s", None),
-    ("  first map, share of naive", ("first_map_s", "first_map_naive_s", "share"), "", None),
+    ("  share of naive's time", ("first_map_s", "first_map_naive_s", "share"), "", None),
     ("bytes received until drawn", "payload_bytes", "B", "< 4 MB at 100k"),
     ("  naive page", "payload_bytes_naive", "B", None),
-    ("  60 fps replay, no drawing", REPLAY_KEY, "ms", None),
 )
 SINGLE_ROWS = (
     ("PNG 1920x1080 (real data)", "png_1080_s", "s", "< 1.5 s"),
