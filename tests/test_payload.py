@@ -14,7 +14,14 @@ from layers.load.catalog import Catalog, load_catalog
 from layers.model.dates import day_number
 from layers.model.style import CATEGORY_COLORS
 from layers.model.view import Camera, View
-from layers.player.assets import PLAYER_FILES, PLAYER_SCRIPTS, install_player, installed_deck_bundle
+from layers.player.assets import (
+    BUNDLE_FILE,
+    PLAYER_FILES,
+    PLAYER_SCRIPTS,
+    install_player,
+    installed_deck_bundle,
+    player_file,
+)
 from layers.render.mapspec import deck
 from layers.render.payload import payload, payload_key, to_json
 from tests.factory import EVENTS, PLACES, write_folder
@@ -130,13 +137,22 @@ def test_the_player_is_installed_in_the_state_folder_once_and_refreshed(tmp_path
     assert target == tmp_path / "state" / "player"
     deck = target / "deck.min.js"
     assert deck.read_bytes() == installed_deck_bundle().read_bytes()
-    assert {p.name for p in target.iterdir()} == {*PLAYER_FILES, "deck.min.js"}
+    assert {p.name for p in target.iterdir()} == {*PLAYER_FILES, "deck.min.js", BUNDLE_FILE}
+    page = (target / "index.html").read_text()
+    assert page.count("<script src=") == 1 and f'<script src="{BUNDLE_FILE}"></script>' in page, \
+        "the served page loads the player's modules in one request"
+    assert '<link rel="preload" href="deck.min.js" as="script"' in page, "deck.gl is fetched early, run later"
+    bundle = (target / BUNDLE_FILE).read_text()
+    offsets = [bundle.index(player_file(name)) for name in PLAYER_SCRIPTS]
+    assert bundle.startswith("'use strict';") and offsets == sorted(offsets), "every module, in load order"
     stamp = deck.stat().st_mtime_ns
     install_player()
     assert deck.stat().st_mtime_ns == stamp, "an up-to-date copy is left alone"
     deck.write_text("stale")
+    (target / BUNDLE_FILE).write_text("stale")
     install_player()
     assert deck.stat().st_size == installed_deck_bundle().stat().st_size
+    assert (target / BUNDLE_FILE).read_text() == bundle
 
 
 HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)> <!-- \u2028 & "quoted"'

@@ -3,14 +3,24 @@ same view (``benchmarks/naive_page.py``: a plain ``st.pydeck_chart`` of ``layers
 the same way.
 
 Every run starts a fresh server process and a fresh browser (a new, empty profile) and is its first visitor.
-The clock starts when the browser is told to open the page. The map area is photographed again and again
-(``POLL_S`` apart); the map is *drawn* once a photograph shows the colours of the categories of the flows the view
-shows at its date (``coloured``), and the time is that photograph's, once the next one shows the same picture
-(``settled``: it no longer changes). Both pages are judged by the same rule, with the page's own overlays
-(Corridor's legend, status and attribution boxes) masked so that a legend's swatches never count as flows.
-A run that has drawn no map within its limit is reported as the limit, flagged. Over the wire: every response's
-bytes as received (compressed as served, headers included) plus the websocket frames, until the map was drawn;
-the basemap is part of both pages' data, so it is counted.
+The clock starts when the browser is told to open the page. What the screen shows is recorded with the DevTools
+protocol's screencast: the browser sends a picture each time it puts a new one on screen, stamped with that time.
+The map is *drawn* at the first picture whose map area shows the colours of the categories of the flows the view
+shows at its date (``coloured``) and then stays on screen, unchanged (``settled``), for ``SETTLE_S``. Both pages
+are judged by the same rule, with the page's own overlays (Corridor's legend, status and attribution boxes) left
+out, so that a legend's swatches never count as flows and a legend filling in is no change of the map.
+
+(Screenshots on demand would not do: on software WebGL, compiling deck.gl's programs holds the browser's
+compositor for seconds, no screenshot can be taken meanwhile, and a screenshot's time is then when the browser
+could answer, not when the map appeared. The screen itself keeps showing its last picture, and the screencast's
+time stamps say when that picture came.)
+
+A run that has drawn no map within its limit is reported as the limit, flagged. Corridor draws a first picture of
+the map (``layers/player/preview.js``) while deck.gl loads, so its runs also time when the map takes input (the
+player is ready and deck.gl has drawn); the naive page takes input once it has drawn. Over the wire: every
+response's bytes as received (compressed as served, headers included) plus the websocket frames, until the map was
+drawn, and of those the map's data (the player's data file and the websocket frames; all of the naive page's data
+travels in its websocket). The basemap is part of both pages' data, so it is counted.
 
 No Streamlit import here: the pages run as their own server processes (``layers.bench.harness.start_app``).
 """
@@ -39,7 +49,9 @@ from layers.query.select import select
 
 VIEWPORT = {"width": 1280, "height": 800}
 POLL_S = 0.25
-"""Pause between two photographs of the map area (each photograph itself takes a while in software WebGL)."""
+"""Pause between two looks at what the screencast sent (and at where the map is on the page)."""
+SETTLE_S = 0.5
+"""How long a picture of the map must stay on screen, unchanged, to count as drawn."""
 MIN_PIXELS = 6
 """Pixels of a category's colour that count as that category drawn."""
 TOLERANCE = 28
@@ -63,21 +75,31 @@ class Page:
     frame_url_part: str = ""
     overlays: tuple[str, ...] = ()
     """Elements drawn over the map that are not the map (masked out)."""
+    ready_js: str = ""
+    """True (in the map's frame) once the map takes input; empty: once it is drawn."""
+    data_url_part: str = ""
+    """Responses whose address holds this are the map's data (besides the websocket frames)."""
 
 
 CORRIDOR = Page("corridor", "app.py", "#map", "corridor_player",
-                ("#legend", "#status", "#attribution", "#map-title", "#details"))
+                ("#legend", "#status", "#attribution", "#map-title", "#details"),
+                ready_js="window.__corridor && window.__corridor.state.ready"
+                         " && !document.querySelector('canvas.map-preview')",
+                data_url_part="/data/")
 NAIVE = Page("naive", "benchmarks/naive_page.py", '[data-testid="stDeckGlJsonChart"]')
 
 
 @dataclass
 class Run:
-    """One timed visit: seconds to the drawn map (or the limit), whether it was given up, bytes received."""
+    """One timed visit: seconds to the drawn map (or the limit), whether it was given up, bytes received (all,
+    and the map's data), seconds until the map took input."""
 
     seconds: float
     gave_up: bool
     wire_bytes: int
     photos: int
+    data_bytes: int = 0
+    interactive_s: float | None = None
 
 
 @dataclass
@@ -102,6 +124,15 @@ class Figure:
     @property
     def wire_bytes(self) -> int:
         return int(statistics.median(r.wire_bytes for r in self.runs))
+
+    @property
+    def data_bytes(self) -> int:
+        return int(statistics.median(r.data_bytes for r in self.runs))
+
+    @property
+    def interactive_s(self) -> float | None:
+        times = [r.interactive_s for r in self.runs if r.interactive_s is not None]
+        return statistics.median(times) if len(times) == len(self.runs) else None
 
 
 def _hex(colour: str) -> np.ndarray:
@@ -135,9 +166,15 @@ def coloured(image: np.ndarray, colours: dict[str, np.ndarray]) -> bool:
     return shown >= DRAWN_SHARE * len(colours)
 
 
-def settled(a: np.ndarray, b: np.ndarray) -> bool:
-    """True when two photographs of the map area are (nearly) the same picture."""
-    return a.shape == b.shape and float((a != b).any(axis=2).mean()) <= SETTLED_SHARE
+def settled(a: np.ndarray, b: np.ndarray, masked: np.ndarray | None = None) -> bool:
+    """True when two photographs of the map area are (nearly) the same picture, leaving out the pixels ``masked``
+    (True) in either: an overlay that grew (a legend filled in) is not a change of the map."""
+    if a.shape != b.shape:
+        return False
+    changed = (a != b).any(axis=2)
+    if masked is not None:
+        changed &= ~masked
+    return float(changed.mean()) <= SETTLED_SHARE
 
 
 MASK_JS = """([selector, overlays]) => {
@@ -151,30 +188,57 @@ MASK_JS = """([selector, overlays]) => {
     if (el.hidden || r.width === 0 || r.height === 0) continue;
     masks.push([r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top]);
   }
-  return masks;
+  return {box: [box.left, box.top, box.width, box.height], masks};
 }"""
 
 
-def _photo(page: Any, spec: Page) -> np.ndarray | None:
-    """The map area as an RGB array with the overlays masked (black), or None while there is no map yet."""
-    from PIL import Image
-
+def _where(page: Any, spec: Page) -> tuple[list[float], list[list[float]]] | None:
+    """Where the map is on the page (left, top, width, height in CSS pixels) and its overlays' boxes (relative to
+    the map); None while there is no map element yet."""
     frame = page.main_frame
     if spec.frame_url_part:
         frame = next((f for f in page.frames if spec.frame_url_part in f.url), None)
         if frame is None:
             return None
     try:
-        masks = frame.evaluate(MASK_JS, [spec.map_selector, list(spec.overlays)])
-        if masks is None:
+        found = frame.evaluate(MASK_JS, [spec.map_selector, list(spec.overlays)])
+        if found is None:
             return None
-        png = frame.locator(spec.map_selector).first.screenshot(animations="disabled", timeout=30_000)
-    except Exception:  # the frame navigated or the element was replaced between the two calls
+        left, top, width, height = found["box"]
+        if frame != page.main_frame:
+            outer = frame.frame_element().bounding_box()
+            left, top = left + outer["x"], top + outer["y"]
+    except Exception:  # the frame navigated or the element was replaced between the calls
         return None
-    image = np.array(Image.open(io.BytesIO(png)).convert("RGB"))  # one image pixel per CSS pixel (scale 1)
-    for left, top, right, bottom in masks:
-        image[max(0, int(top)):max(0, int(bottom) + 1), max(0, int(left)):max(0, int(right) + 1)] = 0
-    return image
+    return [left, top, width, height], found["masks"]
+
+
+def _crop(png: bytes, where: tuple[list[float], list[list[float]]]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The map area of a picture of the whole page (one image pixel per CSS pixel) with the overlays masked
+    (black), and which pixels are masked (True); None if the map lies outside the picture."""
+    from PIL import Image
+
+    (left, top, width, height), masks = where
+    page = np.array(Image.open(io.BytesIO(png)).convert("RGB"))
+    x0, y0 = max(0, round(left)), max(0, round(top))
+    image = page[y0:round(top + height), x0:round(left + width)].copy()
+    if image.shape[0] < 50 or image.shape[1] < 50:
+        return None
+    masked = np.zeros(image.shape[:2], dtype=bool)
+    for m_left, m_top, m_right, m_bottom in masks:
+        masked[max(0, int(m_top)):max(0, int(m_bottom) + 1), max(0, int(m_left)):max(0, int(m_right) + 1)] = True
+    image[masked] = 0
+    return image, masked
+
+
+def _screencast(devtools: Any) -> list[tuple[float, bytes, int]]:
+    """Start the screencast; the list it returns fills with (time stamp, PNG, session id) of each picture."""
+    pictures: list[tuple[float, bytes, int]] = []
+    devtools.on("Page.screencastFrame", lambda event: pictures.append(
+        (float(event["metadata"]["timestamp"]), base64.b64decode(event["data"]), event["sessionId"])))
+    devtools.send("Page.startScreencast", {"format": "png", "everyNthFrame": 1,
+                                           "maxWidth": VIEWPORT["width"], "maxHeight": VIEWPORT["height"]})
+    return pictures
 
 
 @contextlib.contextmanager
@@ -191,20 +255,31 @@ def _browser() -> Iterator[Any]:
             context.close()
 
 
-def _count_bytes(context: Any, page: Any) -> dict[str, int]:
-    """Bytes received by the page (and its frames) as the network delivered them, via the DevTools protocol."""
-    received = {"bytes": 0}
-    session = context.new_cdp_session(page)
+def _count_bytes(session: Any, data_url_part: str) -> dict[str, int]:
+    """Bytes received by the page (and its frames) as the network delivered them, via the DevTools protocol
+    ``session``: ``bytes`` in all, ``data`` of them the map's data (websocket frames, responses at
+    ``data_url_part``)."""
+    received = {"bytes": 0, "data": 0}
+    urls: dict[str, str] = {}
     session.send("Network.enable")
 
+    def sent(event: dict) -> None:
+        urls[event["requestId"]] = event.get("request", {}).get("url", "")
+
     def finished(event: dict) -> None:
-        received["bytes"] += int(event.get("encodedDataLength", 0))
+        size = int(event.get("encodedDataLength", 0))
+        received["bytes"] += size
+        if data_url_part and data_url_part in urls.get(event["requestId"], ""):
+            received["data"] += size
 
     def frame(event: dict) -> None:
         response = event.get("response", {})
         data = response.get("payloadData", "")
-        received["bytes"] += len(base64.b64decode(data)) if response.get("opcode") == 2 else len(data.encode())
+        size = len(base64.b64decode(data)) if response.get("opcode") == 2 else len(data.encode())
+        received["bytes"] += size
+        received["data"] += size
 
+    session.on("Network.requestWillBeSent", sent)
     session.on("Network.loadingFinished", finished)
     session.on("Network.webSocketFrameReceived", frame)
     return received
@@ -218,22 +293,63 @@ def visit(spec: Page, folder: Path, view: View, colours: dict[str, np.ndarray], 
     with start_app(folder, logs, extra_env={"CORRIDOR_STATE": str(state)}, script=spec.script) as app, \
             _browser() as context:
         page = context.pages[0] if context.pages else context.new_page()
-        received = _count_bytes(context, page)
-        start = time.monotonic()
+        devtools = context.new_cdp_session(page)
+        received = _count_bytes(devtools, spec.data_url_part)
+        pictures = _screencast(devtools)
+        start, opened = time.monotonic(), time.time()  # the screencast's stamps are wall-clock times
         page.goto(f"{app.url}/?{urlencode(view.to_params())}", wait_until="commit")
-        previous: np.ndarray | None = None
-        candidate: tuple[float, int] | None = None
-        photos = 0
+        where = None
+        seen = acked = 0
+        # the picture of the map now on screen: since when (stamp), image, mask, bytes received then (all, data)
+        candidate: tuple[float, np.ndarray, np.ndarray, int, int] | None = None
         while time.monotonic() - start < limit_s:
-            image = _photo(page, spec)
-            taken = time.monotonic() - start
-            photos += image is not None
-            if image is not None and candidate is not None and previous is not None and settled(previous, image):
-                return Run(candidate[0], False, candidate[1], photos)
-            candidate = (taken, received["bytes"]) if image is not None and coloured(image, colours) else None
-            previous = image
+            where = _where(page, spec) or where
+            for _, _, session_id in pictures[acked:]:
+                devtools.send("Page.screencastFrameAck", {"sessionId": session_id})
+            acked = len(pictures)
+            if where is not None and len(pictures) > seen:
+                candidate = _latest(pictures[seen:], where, candidate, colours, received)
+                seen = len(pictures)
+            if candidate is not None and time.time() - candidate[0] >= SETTLE_S:
+                drawn_s = candidate[0] - opened
+                devtools.send("Page.stopScreencast")
+                return Run(drawn_s, False, candidate[3], seen, candidate[4],
+                           _interactive(page, spec, start, limit_s, drawn_s))
             page.wait_for_timeout(POLL_S * 1000)  # (not time.sleep: the browser's events are handled meanwhile)
-        return Run(limit_s, True, received["bytes"], photos)
+        return Run(limit_s, True, received["bytes"], seen, received["data"])
+
+
+def _latest(batch: list[tuple[float, bytes, int]], where: tuple[list[float], list[list[float]]],
+            candidate: tuple | None, colours: dict[str, np.ndarray], received: dict[str, int]) -> tuple | None:
+    """The map's picture on screen after ``batch`` (pictures in order) and since when, given ``candidate`` (the one
+    before it): None unless it shows the flows' colours. Only the last pictures are decoded, walking back while
+    they show the same map (its first appearance is what counts)."""
+    last = _crop(batch[-1][1], where)
+    if last is None or not coloured(last[0], colours):
+        return None
+    since = (batch[-1][0], *last, received["bytes"], received["data"])
+    for stamp, png, _ in reversed(batch[:-1]):
+        earlier = _crop(png, where)
+        if earlier is None or not settled(earlier[0], last[0], earlier[1] | last[1]):
+            return since
+        since = (stamp, *since[1:])
+    if candidate is not None and settled(candidate[1], last[0], candidate[2] | last[1]):
+        return candidate  # unchanged since an earlier batch
+    return since
+
+
+def _interactive(page: Any, spec: Page, start: float, limit_s: float, drawn_s: float) -> float | None:
+    """Seconds from ``start`` until ``spec.ready_js`` holds in the map's frame (``drawn_s`` without one; None if
+    not within ``limit_s``)."""
+    if not spec.ready_js:
+        return drawn_s
+    while time.monotonic() - start < limit_s:
+        frame = next((f for f in page.frames if spec.frame_url_part in f.url), None)
+        with contextlib.suppress(Exception):  # the frame may navigate between the lookup and the call
+            if frame is not None and frame.evaluate(f"() => !!({spec.ready_js})"):
+                return time.monotonic() - start
+        page.wait_for_timeout(50)
+    return None
 
 
 def first_map(folder: Path, view: View, *, runs: int = 3, limit_s: float = 180.0, naive_limit_s: float | None = None,
@@ -263,8 +379,9 @@ def describe(figures: dict[str, Figure]) -> str:
     for f in figures.values():
         low, high = f.spread_s
         flag = " (GAVE UP at the limit)" if f.gave_up else ""
+        takes = f"takes input at {f.interactive_s:.1f} s; " if f.interactive_s is not None else ""
         lines.append(f"{f.page}: first map {f.median_s:.1f} s median ({low:.1f}-{high:.1f}) over {len(f.runs)} runs"
-                     f"{flag}; {f.wire_bytes:,} bytes received")
+                     f"{flag}; {takes}{f.wire_bytes:,} bytes received, {f.data_bytes:,} of them map data")
     return "\n".join(lines)
 
 

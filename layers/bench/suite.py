@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[2]
 """The project folder (the bench reads its geodata/ and runs its benchmarks/ scripts)."""
 SIZES = ("real", "1000", "10000", "100000")
 PER_SIZE = ("load_s", "load_prepared_s", "select_s", "select_naive_s", "bytes_open", "bytes_per_move",
-            "bytes_per_move_naive", "frame_ms", "first_map_s", "first_map_naive_s", "payload_bytes",
-            "payload_bytes_naive")
+            "bytes_per_move_naive", "frame_ms", "first_map_s", "first_map_naive_s", "first_input_s", "payload_bytes",
+            "payload_bytes_naive", "data_bytes", "data_bytes_naive")
 SINGLE = ("png_1080_s", "png_2160_s", "pptx_s", "page_open_s", "peak_mib", *VIDEO)
 PARTS = ("browser", "png", "pptx", "page", "video", "first_map")
 """Parts that can be skipped with ``--skip`` (their figures are then null)."""
@@ -170,10 +170,13 @@ def measure_first_map(folder: Path, size: str, runs: int, warm_up: bool) -> dict
         low, high = f.spread_s
         log(f"first map, {size}, {f.page}: median {f.median_s:.1f} s, {low:.1f}-{high:.1f} over {len(f.runs)} "
             f"run(s){' GAVE UP at the limit (reported as the limit)' if f.gave_up else ''}; "
-            f"{f.wire_bytes:,} bytes received until it was drawn")
+            f"{f.wire_bytes:,} bytes received until it was drawn ({f.data_bytes:,} of map data)"
+            + (f"; takes input at {f.interactive_s:.1f} s" if f.interactive_s is not None else ""))
     corridor, naive = figures["corridor"], figures["naive"]
     return {"first_map_s": corridor.median_s, "first_map_naive_s": naive.median_s,
-            "payload_bytes": corridor.wire_bytes, "payload_bytes_naive": naive.wire_bytes}
+            "first_input_s": corridor.interactive_s,
+            "payload_bytes": corridor.wire_bytes, "payload_bytes_naive": naive.wire_bytes,
+            "data_bytes": corridor.data_bytes, "data_bytes_naive": naive.data_bytes}
 
 
 def measure_size(folder: Path, runs: int, skip: set[str], view: View = BENCH_VIEW, size: str = "",
@@ -206,7 +209,8 @@ def measure_size(folder: Path, runs: int, skip: set[str], view: View = BENCH_VIE
                 "per slider move")
         except Exception as exc:  # a page that fails is a figure we could not measure, not a crash of the bench
             log(f"bytes_open, bytes_per_move ({n} events): could not open Explore ({type(exc).__name__}: {exc})")
-    first = ("first_map_s", "first_map_naive_s", "payload_bytes", "payload_bytes_naive")
+    first = ("first_map_s", "first_map_naive_s", "first_input_s", "payload_bytes", "payload_bytes_naive",
+             "data_bytes", "data_bytes_naive")
     figures |= dict.fromkeys(first)
     if "first_map" in skip or size not in FIRST_MAP_SIZES:
         why = "skipped (--skip first_map)" if "first_map" in skip else f"measured at {', '.join(FIRST_MAP_SIZES)} only"
@@ -328,7 +332,10 @@ PER_SIZE_ROWS = (
     ("first map, fresh visit", "first_map_s", "s", "<= half of naive (real); +3 s at 10k, +10 s at 100k"),
     ("  naive: st.pydeck_chart page", "first_map_naive_s", "s", None),
     ("  share of naive's time", ("first_map_s", "first_map_naive_s", "share"), "", None),
-    ("bytes received until drawn", "payload_bytes", "B", "< 4 MB at 100k"),
+    ("  Corridor takes input", "first_input_s", "s", None),
+    ("map data received until drawn", "data_bytes", "B", "< 4 MB at 100k"),
+    ("  naive page", "data_bytes_naive", "B", None),
+    ("all bytes received until drawn", "payload_bytes", "B", None),
     ("  naive page", "payload_bytes_naive", "B", None),
 )
 SINGLE_ROWS = (

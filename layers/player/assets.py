@@ -18,14 +18,18 @@ from layers.model.files import write_atomically
 
 PLAYER_DIR = Path(__file__).resolve().parent
 """The player's files inside the package (read only)."""
-PLAYER_SCRIPTS = ("time.js", "labels.js", "bridge.js", "state.js", "data.js", "layers.js", "controls.js", "main.js")
+PLAYER_SCRIPTS = ("time.js", "labels.js", "bridge.js", "state.js", "data.js", "layers.js", "preview.js", "controls.js",
+                  "main.js")
 """The player's modules, in load order: time and visibility, place names, the Streamlit bridge (pure, also
-loaded by Node's tests in ``tests/js``), then shared state, data decoding, the map's layers and camera, controls
-and panels, and the start-up. No bundler: classic scripts sharing one global scope (``state.js`` says how)."""
+loaded by Node's tests in ``tests/js``), then shared state, data decoding, the map's layers and camera, the first
+picture (drawn while deck.gl loads), controls and panels, and the start-up. No bundler: classic scripts sharing one
+global scope (``state.js`` says how)."""
 BRIEFING_FILES = ("briefing.js", "briefing.css")
 """Used only by the story's one-file briefing (``layers.export.briefing``), after the player's own modules."""
 PLAYER_FILES = ("index.html", "player.css", *PLAYER_SCRIPTS)
 DECK_FILE = "deck.min.js"
+BUNDLE_FILE = "player.js"
+"""The modules of ``PLAYER_SCRIPTS`` joined, as the app's page loads them (``served_page``)."""
 STATE_ENV = "CORRIDOR_STATE"
 
 
@@ -73,11 +77,39 @@ def _copy(source: Path, target: Path) -> None:
     write_atomically(target, source.read_bytes(), mtime=source.stat().st_mtime)
 
 
+def served_page() -> str:
+    """The player's page as the app serves it: its modules in one script, ``BUNDLE_FILE`` (one request instead of
+    one per module: each costs the frame a round trip before the first picture)."""
+    page = player_file("index.html")
+    tags = [f'<script src="{name}"></script>\n' for name in PLAYER_SCRIPTS]
+    for tag in tags[1:]:
+        page = page.replace(tag, "", 1)
+    return page.replace(tags[0], f'<script src="{BUNDLE_FILE}"></script>\n', 1)
+
+
+def player_bundle() -> str:
+    """The player's modules joined in load order: classic scripts sharing one scope run the same joined, and the
+    leading directive keeps every module strict, as each is on its own."""
+    return "'use strict';\n" + "\n".join(player_file(name) for name in PLAYER_SCRIPTS)
+
+
+def _write(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` atomically unless it already holds exactly that."""
+    data = text.encode("utf-8")
+    if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+        return
+    write_atomically(target, data)
+
+
 def install_player(target: Path | None = None) -> Path:
-    """Put the player's files and the deck.gl bundle in ``target`` (default ``<state>/player``); return it."""
+    """Put the player's page, its modules (one by one, and joined in ``BUNDLE_FILE`` for the page) and the
+    deck.gl bundle in ``target`` (default ``<state>/player``); return it."""
     target = state_dir() / "player" if target is None else target
     target.mkdir(parents=True, exist_ok=True)
     for name in PLAYER_FILES:
-        _copy(PLAYER_DIR / name, target / name)
+        if name != "index.html":
+            _copy(PLAYER_DIR / name, target / name)
+    _write(target / BUNDLE_FILE, player_bundle())
+    _write(target / "index.html", served_page())
     _copy(installed_deck_bundle(), target / DECK_FILE)
     return target

@@ -148,35 +148,57 @@ function makeGlyphs(contextIds, pointIds) {
     getBorderColor: (d) => rgba(D.catRgb[d.cat], 255), getTextAnchor: 'middle', getAlignmentBaseline: 'center',
   });
 }
-/** The trips layers: one per TRIP_BUCKET_DAYS of trip starts, all made once (deck.gl computes their attributes
- * once), and only those whose trips can show at time t visible. Every trip drawn costs its whole path in fragments
- * (the shader discards what is outside the trail), so only those are drawn; and moving the time only clones layers
- * with a new currentTime and visibility, never recomputes their attributes (which at 100,000 flows took ~100 ms). */
+/** The trips layers: one per TRIP_BUCKET_DAYS of trip starts, and only those whose trips can show at time t
+ * visible. Every trip drawn costs its whole path in fragments (the shader discards what is outside the trail), so
+ * only those are drawn; and moving the time only clones layers with a new currentTime and visibility, never
+ * recomputes their attributes (which at 100,000 flows took ~100 ms). A layer's attributes are computed when deck.gl
+ * first sees it, visible or not: so the first map gets only the buckets that show at its date, and the others are
+ * made one at a time while the page is idle (fillTrips), or at once when the time reaches them first. */
 function tripsVisible(k, t) {
   const lo = D.range[0] + k * TRIP_BUCKET_DAYS;
   const trail = D.style.trail_days || 21;
   return t >= lo && t <= lo + TRIP_BUCKET_DAYS + TRIP_DAYS + trail;
 }
+function makeTrip(k, t) {
+  return new Layers.TripsLayer({
+    id: `trips-${k}`, data: D.tripBuckets[k], getPath: (d) => d.xy, positionFormat: 'XY', getTimestamps: (d) => d.ts,
+    getColor: (d) => rgba(D.catRgb[d.cat], focusAlpha(d.ev, 255)), getWidth: 4 * sizeScale(),
+    widthUnits: 'pixels', widthMinPixels: 2, capRounded: true, jointRounded: true, fadeTrail: true,
+    trailLength: D.style.trail_days || 21, currentTime: t, _pathType: 'open', pickable: true,
+    visible: !reducedMotion() && tripsVisible(k, t), bucket: k, updateTriggers: {getColor: focusVersion},
+  });
+}
 function makeTrips() {
   const layers = [];
-  D.tripBuckets.forEach((data, k) => {
-    if (!data) return;
-    layers.push(new Layers.TripsLayer({
-      id: `trips-${k}`, data, getPath: (d) => d.xy, positionFormat: 'XY', getTimestamps: (d) => d.ts,
-      getColor: (d) => rgba(D.catRgb[d.cat], focusAlpha(d.ev, 255)), getWidth: 4 * sizeScale(),
-      widthUnits: 'pixels', widthMinPixels: 2, capRounded: true, jointRounded: true, fadeTrail: true,
-      trailLength: D.style.trail_days || 21, currentTime: state.t, _pathType: 'open', pickable: true,
-      visible: !reducedMotion() && tripsVisible(k, state.t), bucket: k, updateTriggers: {getColor: focusVersion},
-    }));
-  });
+  D.tripBuckets.forEach((data, k) => { if (data && tripsVisible(k, state.t)) layers.push(makeTrip(k, state.t)); });
+  fillTripsSoon();
   return layers;
 }
 function moveTrips(t) {
   const still = reducedMotion();
-  return L.trips.map((layer) => {
+  const made = new Set();
+  const layers = L.trips.map((layer) => {
+    made.add(layer.props.bucket);
     const visible = !still && tripsVisible(layer.props.bucket, t);
     return visible || layer.props.visible ? layer.clone({currentTime: t, visible}) : layer;
   });
+  if (still) return layers;
+  D.tripBuckets.forEach((data, k) => { if (data && !made.has(k) && tripsVisible(k, t)) layers.push(makeTrip(k, t)); });
+  return layers;
+}
+/** Make the next trips layer not made yet (hidden), then the next, each in its own idle moment. */
+function fillTripsSoon() {
+  clearTimeout(fillTimer);
+  fillTimer = setTimeout(() => {
+    if (!D || !L.trips || !liveDeck) return;
+    if (preview || !state.ready) { fillTripsSoon(); return; }  // the first map is not drawn yet
+    const made = new Set(L.trips.map((layer) => layer.props.bucket));
+    const k = D.tripBuckets.findIndex((data, j) => data && !made.has(j));
+    if (k < 0) return;
+    L.trips = [...L.trips, makeTrip(k, state.t)];
+    push();
+    fillTripsSoon();
+  }, FILL_TRIPS_MS);
 }
 function makePoints(ids) {
   const t = theme().basemap;
@@ -344,7 +366,33 @@ function rebuildVisible(force) {
   return true;
 }
 function push() {
-  if (liveDeck) liveDeck.setProps({layers: order.map((id) => L[id])});
+  if (liveDeck) liveDeck.setProps({layers: order.filter((id) => !admitted || admitted.has(id)).map((id) => L[id])});
+}
+/** The live map's layers join deck.gl one kind at a time (START_STAGES), each after the last has drawn: on
+ * software WebGL each new kind compiles its programs for a second or more, and in one go they held the page's
+ * only thread for six seconds, the page frozen (no paint, no click). Between stages it paints and answers; the
+ * preview (preview.js) stays over the map until the last stage has drawn, then ``done`` runs. */
+function startStages(done) {
+  admitted = new Set();
+  stagesDone = done;
+  push();
+}
+function nextStage() {
+  clearTimeout(stageTimer);
+  stageTimer = setTimeout(() => {
+    if (!admitted) return;
+    const adds = (id) => !admitted.has(id) && !!L[id] && (!Array.isArray(L[id]) || L[id].length > 0);
+    for (const ids of START_STAGES) {
+      if (!ids.some(adds)) { ids.forEach((id) => admitted.add(id)); continue; }
+      ids.forEach((id) => admitted.add(id));
+      push();  // deck.gl draws them next frame; its onAfterRender calls nextStage again
+      return;
+    }
+    admitted = null;
+    push();
+    const done = stagesDone; stagesDone = null;
+    if (done) done();
+  }, 0);
 }
 
 /* ---------- tooltips and picking ---------- */
@@ -477,6 +525,9 @@ function startDeck(camera) {
   // redraws only when the camera moves; the live deck above it redraws every animation frame.
   baseDeck = window.createDeck({container: els.base, jsonInput: {initialViewState: Object.assign({}, camera),
     views: [{'@@type': 'MapView', controller: false}], layers: []}, tooltip: false, showError: true});
+  if (baseDeck) {  // the preview (preview.js) stays until both decks have drawn the map
+    baseDeck.setProps({onAfterRender: () => { if (baseDeck.props.layers.length) previewDrawn('base'); }});
+  }
   liveDeck = window.createDeck({container: els.live, jsonInput: json, tooltip: false, showError: true});
   if (!liveDeck || !baseDeck) { setStatus('The map could not start (no WebGL?).'); return false; }
   followCamera(camera);
@@ -492,6 +543,7 @@ function startDeck(camera) {
       const ms = performance.now() - drawStart;
       stats.draws++; stats.drawMsTotal += ms; stats.drawMsMean = stats.drawMsTotal / stats.draws;
       stats.drawMsMax = Math.max(stats.drawMsMax, ms);
+      if (admitted) nextStage();
     },
     onError: (err) => { setStatus(`Map error: ${err && err.message ? err.message : err}`); },
   });

@@ -1,6 +1,6 @@
 /* Corridor map player, start-up (main.js): deck.gl (from pydeck's bundle, global createDeck) animated in the browser.
  *
- * The player is eight classic scripts sharing one global scope (see state.js). Two modes:
+ * The player is nine classic scripts sharing one global scope (see state.js). Two modes:
  *  - Streamlit components.v1: a postMessage handshake (streamlit:componentReady / streamlit:render /
  *    streamlit:setComponentValue / streamlit:setFrameHeight). The data arrives once per key, fetched from the
  *    component folder (args.data = {key, url}); every other arg (date, camera, focus...) is small.
@@ -11,12 +11,36 @@
  */
 'use strict';
 
-/** Install new data (a new key): keep time, speed, mode and camera. */
-function useData(payload, key) {
+/** deck.gl's bundle, loaded once (true once ``createDeck`` exists). The standalone export inlines it before the
+ * player's scripts; the app's page only preloads it (index.html) and runs it when asked, after the first picture is
+ * on screen: running it takes the page's only thread for about a second on a laptop without a GPU. */
+let deckLoading = null;
+function loadDeck() {
+  if (!deckLoading) {
+    deckLoading = new Promise((resolve) => {
+      if (typeof window.createDeck === 'function') { resolve(true); return; }
+      const tag = document.createElement('script');
+      tag.src = 'deck.min.js';
+      tag.onload = () => resolve(typeof window.createDeck === 'function');
+      tag.onerror = () => resolve(false);
+      document.body.appendChild(tag);
+    });
+  }
+  return deckLoading;
+}
+/** Resolves once what is drawn now has had time to reach the screen: two frames, then PREVIEW_SHOW_MS. Without
+ * it, on software WebGL, deck.gl's start-up (compiling its programs holds the browser's compositor) began before
+ * the first picture was shown, and the screen kept its blank map for seconds more. */
+const afterPaint = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(
+  () => setTimeout(done, PREVIEW_SHOW_MS))));
+
+/** Install new prepared data ``d`` (data.js prepare; a new key): keep time, speed, mode and camera. */
+function useData(d) {
   const first = !D;
   const wasPlaying = state.playing;
   if (wasPlaying) pause(null);
-  D = prepare(payload, key);
+  D = d;
+  const payload = d.payload; const key = d.key;
   state.dataKey = key;
   const view = payload.view || {};
   if (first) {
@@ -37,9 +61,13 @@ function useData(payload, key) {
   renderList();
   describe();
   if (wasPlaying) play();
-  state.ready = true;
-  stats.readyMs = performance.now();
   setStatus('');
+  if (!first) return true;
+  startStages(() => {  // layers.js: the map's layers join deck.gl a kind at a time; then it takes input
+    state.ready = true;
+    stats.readyMs = performance.now();
+    previewDrawn('live');
+  });
   return true;
 }
 
@@ -131,16 +159,22 @@ function onRender(args) {
   fetch(url, {credentials: 'same-origin'})
     .then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.json(); })
     .then((payload) => {
-      if (loading !== data.key) return;
-      loading = null;
-      const firstData = !D;
-      if (!useData(payload, data.key)) return;
-      const a = pendingArgs;
-      applyView(a, firstData ? null : lastArgs);
-      lastArgs = a;
-      reportHeight();
+      if (loading !== data.key) return null;
+      const d = prepare(payload, data.key);
+      const first = !D && drawPreview(d, pendingArgs);  // the first map, drawn while deck.gl loads (preview.js)
+      return (first ? afterPaint() : Promise.resolve()).then(loadDeck).then((ok) => {
+        if (loading !== data.key) return;
+        loading = null;
+        if (!ok) { hidePreview(); setStatus('The map library (deck.min.js) did not load.'); return; }
+        const firstData = !D;
+        if (!useData(d)) { hidePreview(); return; }
+        const a = pendingArgs;
+        applyView(a, firstData ? null : lastArgs);
+        lastArgs = a;
+        reportHeight();
+      });
     })
-    .catch((err) => { loading = null; setStatus(`The map data could not be loaded (${err.message}).`); });
+    .catch((err) => { loading = null; hidePreview(); setStatus(`The map data could not be loaded (${err.message}).`); });
 }
 
 /* ---------- start ---------- */
@@ -159,9 +193,14 @@ function start() {
     const view = payload.view || {};
     applyOptions({show_details: true, show_list: true, title: view.title || ''});
     els.map.style.height = `${Math.max(360, window.innerHeight - 150)}px`;
-    if (!useData(payload, payload.key || 'inline')) return;
-    applyView({date: view.date, window: view.window, camera: view.camera, focus: view.focus,
-      selected: view.selected, fit: view.fit}, null);
+    const args = {date: view.date, window: view.window, camera: view.camera, focus: view.focus,
+      selected: view.selected, fit: view.fit};
+    const d = prepare(payload, payload.key || 'inline');
+    const drawn = drawPreview(d, args);
+    (drawn ? afterPaint() : Promise.resolve()).then(() => {
+      if (useData(d)) applyView(args, null);
+      else hidePreview();
+    });
     return;
   }
   if (!inStreamlit) { setStatus('No map data: open this player from the app or an exported file.'); return; }

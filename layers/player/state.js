@@ -1,7 +1,7 @@
 /* Corridor player: what the other parts share. The player's files are classic scripts run in one global scope,
  * in the order index.html loads them: time.js, labels.js, bridge.js (pure modules, also loaded by Node's tests),
- * then state.js, data.js, layers.js, controls.js, main.js. Only this file declares the shared variables (and a few
- * small helpers); the others declare functions. No bundler: the standalone export inlines the same files. */
+ * then state.js, data.js, layers.js, preview.js, controls.js, main.js. Only this file declares the shared variables
+ * (and a few small helpers); the others declare functions. No bundler: the standalone export inlines the same files. */
 'use strict';
 
 const {time: T, labels: Labels, bridge: Bridge} = window.Corridor;  // time.js, labels.js, bridge.js
@@ -11,7 +11,12 @@ const TRIP_DAYS = 30;               // a long flow repeats as trips of this leng
 const TRIP_PERIOD = 45;             // ...starting every TRIP_PERIOD days...
 const MAX_TRIPS = 40;               // ...at most this many per flow...
 const TRIP_BUDGET = 60000;          // ...and at most this many in all
-const TRIP_BUCKET_DAYS = 60;        // trips are drawn by layers of the trips starting in one such span (tripLayers)
+const TRIP_BUCKET_DAYS = 60;        // trips are drawn by layers of the trips starting in one such span (makeTrips)
+const START_STAGES = [    // the live map's layers, in the order they join deck.gl when the map starts (startStages)
+  ['context-casing', 'context'], ['points', 'places', 'selected-halo', 'selected-path', 'selected-point'],
+  ['trips'], ['labels', 'glyphs'], ['overlay']];
+const PREVIEW_SHOW_MS = 100;       // the first picture gets this long to reach the screen before deck.gl starts
+const FILL_TRIPS_MS = 120;          // the trips layers not needed yet are made one per this many ms (fillTripsSoon)
 const REBUILD_EVERY_MS = 150;       // while playing, visible sets are rebuilt at most this often
 const LABEL_SETTLE_MS = 150;       // labels are decluttered this long after the camera stops
 const LEGEND_OPEN_MIN_PX = 700;     // a shorter map starts with its legend folded
@@ -41,7 +46,7 @@ const state = {
   camera: null,
 };
 const stats = {frames: 0, frameMsMean: 0, frameMsMax: 0, frameMsTotal: 0, draws: 0, drawMsMean: 0,
-  drawMsMax: 0, drawMsTotal: 0, rebuilds: 0, dataMs: 0, fps: 0};
+  drawMsMax: 0, drawMsTotal: 0, rebuilds: 0, dataMs: 0, fps: 0, previewMs: 0};
 const labels = () => (L.labels ? L.labels.props.data.map((p) => p.label) : []);  // the place names drawn now
 // window.__corridor: the player's state and statistics; hooks that exist only for the tests and the benchmark are
 // named as such (main.js fills them in once the later scripts are loaded).
@@ -77,6 +82,10 @@ let lastFrameTs = 0;
 let drawStart = 0;
 let labelIds = {context: [], points: []};  // the groups the labels were last chosen for
 let labelTimer = null;
+let fillTimer = 0;
+let admitted = null;      // while the map starts: the ids of the layers deck.gl has been given (see startStages)
+let stagesDone = null;
+let stageTimer = 0;
 let flying = false;
 let cameraTimer = 0;
 let reportedCamera = null;
