@@ -302,14 +302,19 @@ def visit(spec: Page, folder: Path, view: View, colours: dict[str, np.ndarray], 
         seen = acked = 0
         # the picture of the map now on screen: since when (stamp), image, mask, bytes received then (all, data)
         candidate: tuple[float, np.ndarray, np.ndarray, int, int] | None = None
+        judged_with = None
         while time.monotonic() - start < limit_s:
-            where = _where(page, spec) or where
-            for _, _, session_id in pictures[acked:]:
+            arrived = len(pictures)
+            for _, _, session_id in pictures[acked:arrived]:
                 devtools.send("Page.screencastFrameAck", {"sessionId": session_id})
-            acked = len(pictures)
-            if where is not None and len(pictures) > seen:
-                candidate = _latest(pictures[seen:], where, candidate, colours, received)
-                seen = len(pictures)
+            acked = arrived
+            where = _where(page, spec) or where  # asked after the pictures came: it holds for the last of them
+            if where is not None and arrived > seen:
+                candidate = _latest(pictures[seen:arrived], where, candidate, colours, received)
+                seen, judged_with = arrived, where
+            elif where is not None and seen and where != judged_with:  # the map moved on the page: judge again
+                candidate = _latest(pictures[seen - 1:seen], where, None, colours, received)
+                judged_with = where
             if candidate is not None and time.time() - candidate[0] >= SETTLE_S:
                 drawn_s = candidate[0] - opened
                 devtools.send("Page.stopScreencast")

@@ -560,11 +560,13 @@ function project(lon, lat) {
   const r = els.map.getBoundingClientRect();
   return [r.left + x, r.top + y];
 }
-/** What deck.gl draws now: the live map's camera, and how many trips are travelling on it. */
+/** What deck.gl draws now: the live map's camera, how many trips are travelling on it, and how many of the trips
+ * layers are made (of all there are to make). */
 function drawn() {
   const vp = liveViewport();
   const trips = (L.trips || []).reduce((n, layer) => n + (layer.props.visible ? layer.props.data.length : 0), 0);
-  return {camera: vp ? {longitude: vp.longitude, latitude: vp.latitude, zoom: vp.zoom} : null, trips};
+  const tripLayers = {made: (L.trips || []).length, all: D ? D.tripBuckets.filter(Boolean).length : 0};
+  return {camera: vp ? {longitude: vp.longitude, latitude: vp.latitude, zoom: vp.zoom} : null, trips, tripLayers};
 }
 /** Screen point ``frac`` of the way along an event's path (a flow), or at its place (a point event). */
 function pathPoint(eventId, frac) {

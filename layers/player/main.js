@@ -66,6 +66,7 @@ function useData(d) {
   startStages(() => {  // layers.js: the map's layers join deck.gl a kind at a time; then it takes input
     state.ready = true;
     stats.readyMs = performance.now();
+    stats.tripLayersAtReady = L.trips.length;
     previewDrawn('live');
   });
   return true;

@@ -57,3 +57,25 @@ def test_the_map_shows_before_deck_gl_loads_and_deck_gl_takes_over_in_the_same_c
     land_before, land_after = _near(before, BASEMAP["land"]), _near(after, BASEMAP["land"])
     agree = float((land_before == land_after).mean())
     assert agree > 0.97, f"the preview's land lies where deck.gl draws it ({agree:.3f} of pixels agree)"
+
+
+def test_the_first_map_makes_only_the_trips_layers_of_its_date_and_the_rest_follow(
+        app_server: AppServer, page_offline: Page) -> None:
+    page_offline.set_default_timeout(TIMEOUT_MS)
+    page_offline.goto(f"{app_server.url}/?{urlencode({'t': '2025-06-01'})}")  # long after the tiny data's flows
+    page_offline.wait_for_function(PLAYER_ON_PAGE, timeout=TIMEOUT_MS)
+    frame = next(f for f in page_offline.frames if "corridor_player" in f.url)
+    frame.wait_for_function("window.__corridor.state.ready")
+    assert frame.evaluate("window.__corridor.stats.tripLayersAtReady") == 0, "no flow travels at that date"
+    frame.wait_for_function("(() => { const t = window.__corridor.forTests.drawn().tripLayers;"
+                            " return t.all > 0 && t.made === t.all; })()")
+
+
+def test_the_flows_travelling_at_the_first_date_move_on_the_first_map(app_server: AppServer, page_offline: Page):
+    page_offline.set_default_timeout(TIMEOUT_MS)
+    page_offline.goto(f"{app_server.url}/?{urlencode({'t': '2023-09-14'})}")  # the summit's day after
+    page_offline.wait_for_function(PLAYER_ON_PAGE, timeout=TIMEOUT_MS)
+    frame = next(f for f in page_offline.frames if "corridor_player" in f.url)
+    frame.wait_for_function("window.__corridor.state.ready")
+    assert frame.evaluate("window.__corridor.stats.tripLayersAtReady") >= 1
+    assert frame.evaluate("window.__corridor.forTests.drawn().trips") >= 1, "a trip is on its way at the first date"
