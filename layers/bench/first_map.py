@@ -231,11 +231,18 @@ def _crop(png: bytes, where: tuple[list[float], list[list[float]]]) -> tuple[np.
     return image, masked
 
 
-def _screencast(devtools: Any) -> list[tuple[float, bytes, int]]:
-    """Start the screencast; the list it returns fills with (time stamp, PNG, session id) of each picture."""
-    pictures: list[tuple[float, bytes, int]] = []
-    devtools.on("Page.screencastFrame", lambda event: pictures.append(
-        (float(event["metadata"]["timestamp"]), base64.b64decode(event["data"]), event["sessionId"])))
+def _screencast(devtools: Any) -> list[tuple[float, bytes]]:
+    """Start the screencast; the list it returns fills with (time stamp, PNG) of each picture.
+
+    Each picture is acknowledged as it comes (the browser sends no more while two are unacknowledged, and a
+    picture it could not send is lost): while the harness waits on a busy page, Playwright still handles events."""
+    pictures: list[tuple[float, bytes]] = []
+
+    def picture(event: dict) -> None:
+        devtools.send("Page.screencastFrameAck", {"sessionId": event["sessionId"]})
+        pictures.append((float(event["metadata"]["timestamp"]), base64.b64decode(event["data"])))
+
+    devtools.on("Page.screencastFrame", picture)
     devtools.send("Page.startScreencast", {"format": "png", "everyNthFrame": 1,
                                            "maxWidth": VIEWPORT["width"], "maxHeight": VIEWPORT["height"]})
     return pictures
@@ -299,15 +306,12 @@ def visit(spec: Page, folder: Path, view: View, colours: dict[str, np.ndarray], 
         start, opened = time.monotonic(), time.time()  # the screencast's stamps are wall-clock times
         page.goto(f"{app.url}/?{urlencode(view.to_params())}", wait_until="commit")
         where = None
-        seen = acked = 0
+        seen = 0
         # the picture of the map now on screen: since when (stamp), image, mask, bytes received then (all, data)
         candidate: tuple[float, np.ndarray, np.ndarray, int, int] | None = None
         judged_with = None
         while time.monotonic() - start < limit_s:
             arrived = len(pictures)
-            for _, _, session_id in pictures[acked:arrived]:
-                devtools.send("Page.screencastFrameAck", {"sessionId": session_id})
-            acked = arrived
             where = _where(page, spec) or where  # asked after the pictures came: it holds for the last of them
             if where is not None and arrived > seen:
                 candidate = _latest(pictures[seen:arrived], where, candidate, colours, received)
@@ -324,7 +328,7 @@ def visit(spec: Page, folder: Path, view: View, colours: dict[str, np.ndarray], 
         return Run(limit_s, True, received["bytes"], seen, received["data"])
 
 
-def _latest(batch: list[tuple[float, bytes, int]], where: tuple[list[float], list[list[float]]],
+def _latest(batch: list[tuple[float, bytes]], where: tuple[list[float], list[list[float]]],
             candidate: tuple | None, colours: dict[str, np.ndarray], received: dict[str, int]) -> tuple | None:
     """The map's picture on screen after ``batch`` (pictures in order) and since when, given ``candidate`` (the one
     before it): None unless it shows the flows' colours. Only the last pictures are decoded, walking back while
@@ -333,7 +337,7 @@ def _latest(batch: list[tuple[float, bytes, int]], where: tuple[list[float], lis
     if last is None or not coloured(last[0], colours):
         return None
     since = (batch[-1][0], *last, received["bytes"], received["data"])
-    for stamp, png, _ in reversed(batch[:-1]):
+    for stamp, png in reversed(batch[:-1]):
         earlier = _crop(png, where)
         if earlier is None or not settled(earlier[0], last[0], earlier[1] | last[1]):
             return since
