@@ -366,33 +366,7 @@ function rebuildVisible(force) {
   return true;
 }
 function push() {
-  if (liveDeck) liveDeck.setProps({layers: order.filter((id) => !admitted || admitted.has(id)).map((id) => L[id])});
-}
-/** The live map's layers join deck.gl one kind at a time (START_STAGES), each after the last has drawn: on
- * software WebGL each new kind compiles its programs for a second or more, and in one go they held the page's
- * only thread for six seconds, the page frozen (no paint, no click). Between stages it paints and answers; the
- * preview (preview.js) stays over the map until the last stage has drawn, then ``done`` runs. */
-function startStages(done) {
-  admitted = new Set();
-  stagesDone = done;
-  push();
-}
-function nextStage() {
-  clearTimeout(stageTimer);
-  stageTimer = setTimeout(() => {
-    if (!admitted) return;
-    const adds = (id) => !admitted.has(id) && !!L[id] && (!Array.isArray(L[id]) || L[id].length > 0);
-    for (const ids of START_STAGES) {
-      if (!ids.some(adds)) { ids.forEach((id) => admitted.add(id)); continue; }
-      ids.forEach((id) => admitted.add(id));
-      push();  // deck.gl draws them next frame; its onAfterRender calls nextStage again
-      return;
-    }
-    admitted = null;
-    push();
-    const done = stagesDone; stagesDone = null;
-    if (done) done();
-  }, 0);
+  if (liveDeck) liveDeck.setProps({layers: order.map((id) => L[id])});
 }
 
 /* ---------- tooltips and picking ---------- */
@@ -543,7 +517,7 @@ function startDeck(camera) {
       const ms = performance.now() - drawStart;
       stats.draws++; stats.drawMsTotal += ms; stats.drawMsMean = stats.drawMsTotal / stats.draws;
       stats.drawMsMax = Math.max(stats.drawMsMax, ms);
-      if (admitted) nextStage();
+      if (state.ready) previewDrawn('live');
     },
     onError: (err) => { setStatus(`Map error: ${err && err.message ? err.message : err}`); },
   });

@@ -61,14 +61,10 @@ function useData(d) {
   renderList();
   describe();
   if (wasPlaying) play();
+  state.ready = true;
+  stats.readyMs = performance.now();
+  if (first) stats.tripLayersAtReady = L.trips.length;
   setStatus('');
-  if (!first) return true;
-  startStages(() => {  // layers.js: the map's layers join deck.gl a kind at a time; then it takes input
-    state.ready = true;
-    stats.readyMs = performance.now();
-    stats.tripLayersAtReady = L.trips.length;
-    previewDrawn('live');
-  });
   return true;
 }
 

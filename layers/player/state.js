@@ -12,9 +12,6 @@ const TRIP_PERIOD = 45;             // ...starting every TRIP_PERIOD days...
 const MAX_TRIPS = 40;               // ...at most this many per flow...
 const TRIP_BUDGET = 60000;          // ...and at most this many in all
 const TRIP_BUCKET_DAYS = 60;        // trips are drawn by layers of the trips starting in one such span (makeTrips)
-const START_STAGES = [    // the live map's layers, in the order they join deck.gl when the map starts (startStages)
-  ['context-casing', 'context'], ['points', 'places', 'selected-halo', 'selected-path', 'selected-point'],
-  ['trips'], ['labels', 'glyphs'], ['overlay']];
 const PREVIEW_SHOW_MS = 100;       // the first picture gets this long to reach the screen before deck.gl starts
 const FILL_TRIPS_MS = 120;          // the trips layers not needed yet are made one per this many ms (fillTripsSoon)
 const REBUILD_EVERY_MS = 150;       // while playing, visible sets are rebuilt at most this often
@@ -83,9 +80,6 @@ let drawStart = 0;
 let labelIds = {context: [], points: []};  // the groups the labels were last chosen for
 let labelTimer = null;
 let fillTimer = 0;
-let admitted = null;      // while the map starts: the ids of the layers deck.gl has been given (see startStages)
-let stagesDone = null;
-let stageTimer = 0;
 let flying = false;
 let cameraTimer = 0;
 let reportedCamera = null;
