@@ -63,7 +63,6 @@ function useData(d) {
   if (wasPlaying) play();
   state.ready = true;
   stats.readyMs = performance.now();
-  if (first) stats.tripLayersAtReady = L.trips.length;
   setStatus('');
   return true;
 }
@@ -190,14 +189,10 @@ function start() {
     const view = payload.view || {};
     applyOptions({show_details: true, show_list: true, title: view.title || ''});
     els.map.style.height = `${Math.max(360, window.innerHeight - 150)}px`;
-    const args = {date: view.date, window: view.window, camera: view.camera, focus: view.focus,
-      selected: view.selected, fit: view.fit};
-    const d = prepare(payload, payload.key || 'inline');
-    const drawn = drawPreview(d, args);
-    (drawn ? afterPaint() : Promise.resolve()).then(() => {
-      if (useData(d)) applyView(args, null);
-      else hidePreview();
-    });
+    // deck.gl is inlined above, and the briefing's script (after this one) needs the data at once: no preview
+    if (!useData(prepare(payload, payload.key || 'inline'))) return;
+    applyView({date: view.date, window: view.window, camera: view.camera, focus: view.focus,
+      selected: view.selected, fit: view.fit}, null);
     return;
   }
   if (!inStreamlit) { setStatus('No map data: open this player from the app or an exported file.'); return; }

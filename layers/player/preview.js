@@ -167,7 +167,9 @@ function drawPreview(d, args) {
 function previewDrawn(which) {
   if (!preview || !D) return;
   previewWaits.delete(which);
-  if (!previewWaits.size) hidePreview();
+  if (previewWaits.size) return;
+  hidePreview();
+  stats.tripLayersFirstDrawn = L.trips ? L.trips.length : 0;  // before fillTripsSoon makes the others
 }
 function hidePreview() {
   if (preview) preview.remove();

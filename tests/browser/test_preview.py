@@ -65,8 +65,8 @@ def test_the_first_map_makes_only_the_trips_layers_of_its_date_and_the_rest_foll
     page_offline.goto(f"{app_server.url}/?{urlencode({'t': '2025-06-01'})}")  # long after the tiny data's flows
     page_offline.wait_for_function(PLAYER_ON_PAGE, timeout=TIMEOUT_MS)
     frame = next(f for f in page_offline.frames if "corridor_player" in f.url)
-    frame.wait_for_function("window.__corridor.state.ready")
-    assert frame.evaluate("window.__corridor.stats.tripLayersAtReady") == 0, "no flow travels at that date"
+    frame.wait_for_function("window.__corridor.state.ready && !document.querySelector('canvas.map-preview')")
+    assert frame.evaluate("window.__corridor.stats.tripLayersFirstDrawn") == 0, "no flow travels at that date"
     frame.wait_for_function("(() => { const t = window.__corridor.forTests.drawn().tripLayers;"
                             " return t.all > 0 && t.made === t.all; })()")
 
@@ -76,6 +76,7 @@ def test_the_flows_travelling_at_the_first_date_move_on_the_first_map(app_server
     page_offline.goto(f"{app_server.url}/?{urlencode({'t': '2023-09-14'})}")  # the summit's day after
     page_offline.wait_for_function(PLAYER_ON_PAGE, timeout=TIMEOUT_MS)
     frame = next(f for f in page_offline.frames if "corridor_player" in f.url)
-    frame.wait_for_function("window.__corridor.state.ready")
-    assert frame.evaluate("window.__corridor.stats.tripLayersAtReady") >= 1
+    frame.wait_for_function("window.__corridor.state.ready && !document.querySelector('canvas.map-preview')")
+    made = frame.evaluate("window.__corridor.stats.tripLayersFirstDrawn")
+    assert made >= 1, "the layer of the trips under way at the first date is made for the first map"
     assert frame.evaluate("window.__corridor.forTests.drawn().trips") >= 1, "a trip is on its way at the first date"
