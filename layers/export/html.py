@@ -49,7 +49,7 @@ def player_page(data: dict, title: str, extra_head: str = "", extra_body: str = 
     page = re.sub(r"<title>[^<]*</title>", lambda _: f"<title>{html.escape(title)}</title>", page, count=1)
     page = _replace_once(page, '<link rel="stylesheet" href="player.css">',
                          f"<style>\n{inline_code(player_file('player.css'), 'style')}\n</style>{extra_head}")
-    page = _replace_once(page, '<link rel="preload" href="deck.min.js" as="script" id="deck-js">',
+    page = _replace_once(page, '<link rel="preload" href="deck.min.js" as="script">',
                          f'<script type="application/json" id="corridor-data">{inline_json(to_json(data))}</script>\n'
                          f"<script>\n{inline_code(deck_bundle_text(), 'script')}\n</script>")
     for name in PLAYER_SCRIPTS:  # the player's modules, in the order index.html loads them

@@ -11,7 +11,7 @@
  */
 'use strict';
 
-/** deck.gl's bundle, loaded once (true once ``createDeck`` exists). The standalone export inlines it before the
+/** deck.gl's bundle, loaded once (true once ``createDeck`` exists; startDeck says so when it does not). The standalone export inlines it before the
  * player's scripts; the app's page only preloads it (index.html) and runs it when asked, after the first picture is
  * on screen: running it takes the page's only thread for about a second on a laptop without a GPU. */
 let deckLoading = null;
@@ -158,10 +158,9 @@ function onRender(args) {
       if (loading !== data.key) return null;
       const d = prepare(payload, data.key);
       const first = !D && drawPreview(d, pendingArgs);  // the first map, drawn while deck.gl loads (preview.js)
-      return (first ? afterPaint() : Promise.resolve()).then(loadDeck).then((ok) => {
+      return (first ? afterPaint() : Promise.resolve()).then(loadDeck).then(() => {
         if (loading !== data.key) return;
         loading = null;
-        if (!ok) { hidePreview(); setStatus('The map library (deck.min.js) did not load.'); return; }
         const firstData = !D;
         if (!useData(d)) { hidePreview(); return; }
         const a = pendingArgs;

@@ -64,8 +64,7 @@ function drawPreview(d, args) {
     const [x, y] = worldOf(lon, lat);
     return [(x - cx) * scale + width / 2, height / 2 - (y - cy) * scale];
   };
-  const themes = d.style.themes || {};
-  const th = themes[opts.theme] || themes.standard || {basemap: d.style.basemap, colors: d.cats.map((c) => c.color)};
+  const th = theme(d);
   const b = th.basemap;
   const css = (rgb, alpha) => `rgba(${rgb[0]},${rgb[1]},${rgb[2]},${(alpha / 255).toFixed(3)})`;
 

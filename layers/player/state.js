@@ -101,9 +101,9 @@ function hexRgb(hex) {
 function rgba(rgb, alpha) { return [rgb[0], rgb[1], rgb[2], Math.round(alpha)]; }
 function focusAlpha(ev, alpha) { return focusSet && !focusSet[ev] ? alpha * D.style.dim : alpha; }
 /** The theme drawn now (opts.theme: standard, bright or dark; payload style.themes), its basemap and colours. */
-function theme() {
-  const themes = (D && D.style.themes) || {};
-  return themes[opts.theme] || themes.standard || {basemap: D.style.basemap, colors: D.cats.map((c) => c.color)};
+function theme(data = D) {
+  const themes = (data && data.style.themes) || {};
+  return themes[opts.theme] || themes.standard || {basemap: data.style.basemap, colors: data.cats.map((c) => c.color)};
 }
 /** True when the camera should jump and flows appear whole: the reader asked (the toggle, which starts from the
  * browser's prefers-reduced-motion setting), or the page did (opts.reduced_motion). */
