@@ -76,3 +76,45 @@ def test_routes_join_and_unknown_route_places(tmp_path: Path):
                                                                            "'XX'")
     data = json.loads((tmp_path / "routes.geojson").read_text())
     assert len(data["features"]) == 2
+
+
+def test_a_bad_value_repeated_is_reported_on_every_row_and_good_repeats_parse_alike(tmp_path: Path):
+    """Cells are parsed once per distinct text: the memo must not hide a repeated error or share a wrong value."""
+    events = [{**EVENTS[1], "id": f"E01{n}", "category": "weapons"} for n in range(3)] + \
+        [{**EVENTS[1], "id": f"E02{n}", "date": "2023-09-13", "end_date": "", "precision": "approx"}
+         for n in range(2)] + [{**EVENTS[1], "id": "E030"}]
+    cat = load_catalog(write_folder(tmp_path, events=events))
+    assert {(p.where, p.field) for p in cat.report.errors} == {(f"row {n}", "category") for n in (2, 3, 4)}
+    shown = cat.events.set_index("id")
+    assert list(shown.index) == ["E020", "E021", "E030"]
+    assert shown.loc["E020", "date_label"] == shown.loc["E021", "date_label"] != shown.loc["E030", "date_label"]
+    assert shown.loc["E020", "sources"] == shown.loc["E030", "sources"] == ("S01", "S02")
+
+
+def test_a_load_holds_the_cyclic_collector_and_restores_it(tmp_path: Path, monkeypatch):
+    import gc
+
+    import layers.load.catalog as catalog
+
+    seen: list[bool] = []
+    real = catalog.events_frame
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(catalog, "events_frame", spy)
+    folder = write_folder(tmp_path)
+    assert gc.isenabled()
+    load_catalog(folder)
+    assert seen == [False] and gc.isenabled()
+    with catalog._collector_held():  # a load that starts while another is under way
+        load_catalog(folder)
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_catalog(folder)
+        assert not gc.isenabled()  # a collector switched off by the host stays off
+    finally:
+        gc.enable()

@@ -186,7 +186,8 @@ def csv_rows(text: str, name: str, report: Report, required: tuple[str, ...],
         report.reject(name, "row 1", ", ".join(missing), "(missing)",
                       f"the header to include {', '.join(required)}{hint}")
         return []
-    if "" in header:
+    unnamed = "" in header
+    if unnamed:
         report.add(name, "row 1", "", "", "a name in every header cell; columns without one were ignored", "warning")
     for column in header:
         if known and column and column not in known:
@@ -220,5 +221,8 @@ def csv_rows(text: str, name: str, report: Report, required: tuple[str, ...],
             report.add(name, f"row {number}", ", ".join(header[len(cells):]), f"{len(cells)} cells",
                        f"{len(header)} cells, one per header column: the row ends early{unclosed}")
             continue
-        rows.append((number, {h: c.strip() for h, c in zip(header, cells, strict=True) if h}))
+        row = dict(zip(header, map(str.strip, cells), strict=True))
+        if unnamed:
+            del row[""]
+        rows.append((number, row))
     return rows

@@ -13,6 +13,7 @@ from layers.model.report import Report
 Parser = Callable[[str], Any]
 Row = tuple[str, dict[str, Any]]
 """A checked row: where it stands ("row 7", "feature 3") and its parsed values."""
+_UNSEEN = object()
 
 
 @dataclass(frozen=True)
@@ -76,25 +77,33 @@ def id_list(item: Parser) -> Parser:
 
 def check_rows(name: str, rows: list[tuple[str, dict[str, str]]], columns: tuple[Column, ...],
                report: Report, id_column: str | None = "id") -> list[Row]:
-    """Parse each row's cells; a row with a bad cell or a repeated id is reported and set aside."""
+    """Parse each row's cells; a row with a bad cell or a repeated id is reported and set aside.
+
+    A text is parsed once per column: categories, places, sources and actors repeat from row to row.
+    """
     good: list[Row] = []
     seen: dict[str, str] = {}
+    plan = [(c.name, c.parse, c.default, c.required, {}) for c in columns]
     for where, cells in rows:
         parsed: dict[str, Any] = {}
         bad = False
-        for column in columns:
-            text = cells.get(column.name, "")
+        for column, parse, default, required, known in plan:
+            text = cells.get(column, "")
             if not text:
-                if column.required:
-                    report.add(name, where, column.name, "", "a value (this column is required)")
+                if required:
+                    report.add(name, where, column, "", "a value (this column is required)")
                     bad = True
-                parsed[column.name] = column.default
+                parsed[column] = default
                 continue
-            try:
-                parsed[column.name] = column.parse(text)
-            except ValueError as exc:
-                report.add(name, where, column.name, text, str(exc))
-                bad = True
+            value = known.get(text, _UNSEEN)
+            if value is _UNSEEN:
+                try:
+                    value = known[text] = parse(text)
+                except ValueError as exc:
+                    report.add(name, where, column, text, str(exc))
+                    bad = True
+                    continue
+            parsed[column] = value
         if bad:
             continue
         if id_column:
