@@ -9,28 +9,27 @@ sessions keep the catalog in use and :func:`problems_banner` says which newer fi
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import streamlit as st
 
+from layers.load import live
 from layers.load.catalog import Catalog
 from layers.load.live import LastGood, Served, fingerprint
-from layers.load.prepared import prepared_catalog
+from layers.load.prepared import shared_catalog
 from layers.player.assets import state_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA_DIR = ROOT / "geodata"
 
 
 def data_dir() -> Path:
     """The data folder: ``$CORRIDOR_DATA`` when set (read at each call, so a test can switch it), else geodata/."""
-    return Path(os.environ.get("CORRIDOR_DATA", DEFAULT_DATA_DIR))
+    return live.data_dir(ROOT / "geodata")
 
 
 @st.cache_resource(show_spinner="Loading the data…", max_entries=4)
 def _load(folder: str, key: str) -> Catalog:
-    return prepared_catalog(folder, state_dir())
+    return shared_catalog(folder, state_dir())
 
 
 @st.cache_resource(show_spinner=False)

@@ -15,19 +15,17 @@ browser window, or the Story page, shows the same data: each fetches it by key.)
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 import streamlit.components.v1 as components
 
 from layers.load.catalog import Catalog
-from layers.load.derived import Key
 from layers.model.dates import day_number
 from layers.model.view import Camera, View
 from layers.player import store
 from layers.player.assets import install_player
+from layers.render import published
 from layers.render.framing import PLAYER_VIEWPORT, fit_arg, view_camera
-from layers.render.payload import VIEW_KEY, payload, payload_key, to_json, wants_closeup
 
 SERVED_DIR = install_player()
 """The folder Streamlit serves the player from: ``<state>/player`` (``layers.player.assets``), never the package."""
@@ -38,31 +36,9 @@ KEEP_FILES = store.KEEP
 _component = components.declare_component("corridor_player", path=str(SERVED_DIR))
 
 
-def publish(data: dict[str, Any], folder: Path = DATA_DIR) -> dict[str, str]:
-    """Write the payload's data (its ``view`` aside) as ``<key>.json`` unless it is there; return its reference.
-
-    ``layers.player.store`` writes it atomically and prunes: the file stays for at least ``GRACE_SECONDS``
-    after this returns, and is kept while sessions keep using it."""
-    key = payload_key(data)
-    store.publish(folder, key, to_json({k: v for k, v in data.items() if k != VIEW_KEY}))
-    return {"key": key, "url": f"data/{key}.json"}
-
-
-PLAYER_REFS: Key[dict[tuple, dict[str, str]]] = Key("player_refs")
-"""Published payload references of a catalog, by filters (a session's filters map to one data file)."""
-
-
 def player_data(catalog: Catalog, view: View, *, closeup: bool | None = None) -> dict[str, str]:
-    """The published reference of ``view``'s data, built once per catalog, set of filters and ``closeup`` (the
-    1:10m close-ups the player draws from zoom 5: None = when the view's camera is that close; see ``payload``)."""
-    memo = catalog.derived.get(PLAYER_REFS, dict)
-    closeup = wants_closeup(view) if closeup is None else closeup
-    filters = (view.categories, view.actors, view.confidence, closeup)
-    ref = memo.get(filters)
-    if ref is None or not store.refresh(DATA_DIR, ref["key"]):  # a payload in use is marked used at every run
-        ref = publish(payload(catalog, view, closeup=closeup))
-        memo[filters] = ref
-    return ref
+    """The published reference of ``view``'s data (``layers.render.published.player_data``, in ``DATA_DIR``)."""
+    return published.player_data(catalog, view, DATA_DIR, closeup=closeup)
 
 
 def camera_arg(camera: Camera) -> dict[str, float]:

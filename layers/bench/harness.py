@@ -1,7 +1,8 @@
-"""One way to run the app and a browser for measuring and testing it: a ``streamlit run app.py`` on a free port
-of 127.0.0.1 (never another address), waited on until it answers, and Debian's chromium with the flags that work
-here. The browser tests (``tests/browser/harness.py``), the player benchmark (``layers.bench.browser``) and the
-load test (``benchmarks/load_test.py``) all use it. It starts the app as a process; it imports no Streamlit.
+"""One way to run the app and a browser for measuring and testing it: the app as ``make run`` starts it
+(``python serve.py``: ``streamlit run app.py`` warmed up beside it; any other script by ``streamlit run``) on a
+free port of 127.0.0.1 (never another address), waited on until it answers, and Debian's chromium with the flags
+that work here. The browser tests (``tests/browser/harness.py``), the player benchmark (``layers.bench.browser``)
+and the load test (``benchmarks/load_test.py``) all use it. It starts the app as a process; it imports no Streamlit.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
                "--disable-component-update", "--disable-sync", "--use-angle=swiftshader",
                "--enable-unsafe-swiftshader"]
 """chromium flags that work here: WebGL2 in software (SwiftShader), nothing phoning home."""
+LAUNCHER = "serve.py"
+"""How ``make run`` starts ``app.py`` (it takes Streamlit's options)."""
 SERVER_START_S = 90.0
 POLL_S = 0.3
 """How often a starting server is asked whether it is up (a retry interval, not a wait for time to pass)."""
@@ -58,13 +61,15 @@ class AppServer:
 def start_app(data_folder: Path | None, log_dir: Path, extra_env: dict[str, str] | None = None,
               app_dir: Path = ROOT, port: int | None = None, extra_args: Sequence[str] = (),
               script: str = "app.py") -> Iterator[AppServer]:
-    """Serve ``app_dir``'s ``script`` (``app.py``) on 127.0.0.1 (with ``CORRIDOR_DATA=data_folder`` when given)
-    until the block ends; the server's output goes to a log file in ``log_dir``."""
+    """Serve ``app_dir``'s ``script`` (``app.py``, by its launcher ``serve.py``) on 127.0.0.1 (with
+    ``CORRIDOR_DATA=data_folder`` when given) until the block ends; the server's output goes to a log file in
+    ``log_dir``."""
     port = port or free_port()
     log = Path(log_dir) / f"streamlit-{port}.log"
     env = {**os.environ, **({"CORRIDOR_DATA": str(data_folder)} if data_folder is not None else {}),
            **(extra_env or {})}
-    command = [sys.executable, "-m", "streamlit", "run", script, "--server.address", HOST,
+    launch = [LAUNCHER] if script == "app.py" else ["-m", "streamlit", "run", script]
+    command = [sys.executable, *launch, "--server.address", HOST,
                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", *extra_args]
     with log.open("wb") as out:

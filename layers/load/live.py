@@ -32,6 +32,7 @@ from pathlib import Path
 from layers.load.catalog import Catalog
 from layers.model.report import Problem, Report
 
+DATA_ENV = "CORRIDOR_DATA"
 DATA_SUFFIXES = (".geojson", ".csv", ".yaml", ".yml", ".json")
 """Files that make up a data folder (what the loader may read)."""
 RACY_SECONDS = 2.0
@@ -41,6 +42,12 @@ _Stat = tuple[int, int, int, int]
 _memo: dict[str, tuple[_Stat, str]] = {}
 """Absolute path -> (stat it was hashed at, content hash), for files that were not racy when hashed."""
 _memo_lock = threading.Lock()
+
+
+def data_dir(default: Path) -> Path:
+    """The data folder the app serves: ``$CORRIDOR_DATA`` when set (read at each call, so a test can switch it),
+    else ``default`` (the app's geodata/)."""
+    return Path(os.environ.get(DATA_ENV, default))
 
 
 def _data_files(folder: Path) -> Iterator[Path]:

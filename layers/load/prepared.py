@@ -21,6 +21,7 @@ import logging
 import os
 import pickle
 import stat
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -111,3 +112,21 @@ def prepared_catalog(folder: Path | str, state: Path) -> Catalog:
         except OSError as exc:  # a read-only or full state folder: serve the catalog, prepare it next time
             LOG.warning("could not prepare the catalog in %s: %s", path.parent, exc)
     return catalog
+
+
+_shared: dict[str, tuple[str, Catalog]] = {}
+"""Resolved folder -> (fingerprint, catalog): the one catalog of each folder this process serves."""
+_sharing = threading.Lock()
+
+
+def shared_catalog(folder: Path | str, state: Path) -> Catalog:
+    """``prepared_catalog``, one object per folder and fingerprint in this process: the server's warm-up
+    (``serve.py``) and the sessions share the catalog and what is derived from it (the default view's map data).
+    A session that asks while the warm-up loads waits for that load instead of doing it again."""
+    folder = Path(folder)
+    with _sharing:
+        key = fingerprint(folder)
+        held = _shared.get(str(folder.resolve()))
+        if held is None or held[0] != key:
+            held = _shared[str(folder.resolve())] = (key, prepared_catalog(folder, state))
+        return held[1]

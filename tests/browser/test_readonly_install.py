@@ -54,7 +54,8 @@ def test_serving_and_exporting_write_nothing_into_the_installed_package(chromium
     app = tmp_path / "app"
     for part in ("ui", "app_pages", ".streamlit"):
         shutil.copytree(ROOT / part, app / part)
-    shutil.copy(ROOT / "app.py", app / "app.py")
+    for name in ("app.py", "serve.py"):
+        shutil.copy(ROOT / name, app / name)
     state = tmp_path / "state"
     env = {"PYTHONPATH": str(site), "CORRIDOR_STATE": str(state)}
     with start_app(ROOT / "geodata", tmp_path, extra_env=env, app_dir=app) as server:

@@ -1,0 +1,43 @@
+"""The player's data as files the browser fetches: a view's payload (``payload``) written once per content key to
+``<folder>/<key>.json`` (``layers.player.store``: atomically, pruned when unused), and the reference the page
+passes to the player, ``{"key", "url"}``. A catalog remembers the reference of each set of filters, so a session's
+runs, other sessions and the server's warm-up (``serve.py``) build a view's data once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from layers.load.catalog import Catalog
+from layers.load.derived import Key
+from layers.model.view import View
+from layers.player import store
+from layers.render.payload import VIEW_KEY, payload, payload_key, to_json, wants_closeup
+
+
+def publish(data: dict[str, Any], folder: Path) -> dict[str, str]:
+    """Write the payload's data (its ``view`` aside) as ``<key>.json`` unless it is there; return its reference.
+
+    ``layers.player.store`` writes it atomically and prunes: the file stays for at least ``GRACE_SECONDS``
+    after this returns, and is kept while sessions keep using it."""
+    key = payload_key(data)
+    store.publish(folder, key, to_json({k: v for k, v in data.items() if k != VIEW_KEY}))
+    return {"key": key, "url": f"data/{key}.json"}
+
+
+PLAYER_REFS: Key[dict[tuple, dict[str, str]]] = Key("player_refs")
+"""Published payload references of a catalog, by filters (a session's filters map to one data file)."""
+
+
+def player_data(catalog: Catalog, view: View, folder: Path, *, closeup: bool | None = None) -> dict[str, str]:
+    """The published reference of ``view``'s data in ``folder``, built once per catalog, set of filters and
+    ``closeup`` (the 1:10m close-ups the player draws from zoom 5: None = when the view's camera is that close;
+    see ``payload``)."""
+    memo = catalog.derived.get(PLAYER_REFS, dict)
+    closeup = wants_closeup(view) if closeup is None else closeup
+    filters = (view.categories, view.actors, view.confidence, closeup)
+    ref = memo.get(filters)
+    if ref is None or not store.refresh(folder, ref["key"]):  # a payload in use is marked used at every run
+        ref = publish(payload(catalog, view, closeup=closeup), folder)
+        memo[filters] = ref
+    return ref
