@@ -28,7 +28,7 @@ def test_the_warm_up_hands_the_sessions_its_catalog_and_the_default_map_data(dat
     assert state_dir() / "player" / "data" == DATA_DIR  # where the warm-up publishes (the page's folder)
     serve.warm()
     warmed = shared_catalog(data, state_dir())
-    (ref,) = warmed.derived.get(published.PLAYER_REFS, dict).values()
+    (ref,) = warmed.derived.get(published.PLAYER_REFS, published.Published).refs.values()
     assert json.loads((DATA_DIR / f"{ref['key']}.json").read_text(encoding="utf-8"))["events"]
 
     def must_not_build(*args, **kwargs):
@@ -59,3 +59,31 @@ def test_a_failing_warm_up_is_logged_and_leaves_the_page_to_load(tmp_path: Path,
     monkeypatch.setattr("layers.load.prepared.shared_catalog", broken)
     serve.warm()  # does not raise: the server starts anyway
     assert "warming up failed" in caplog.text and "disk full" in caplog.text
+
+
+def test_sessions_asking_for_the_same_filters_at_once_build_the_data_once(tiny, tmp_path: Path, monkeypatch):
+    import threading
+    import time
+
+    from layers.model.view import View
+
+    built: list[int] = []
+    real = published.payload
+
+    def slow(*args, **kwargs):
+        built.append(1)
+        time.sleep(0.3)  # long enough for the other threads to arrive while it builds
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(published, "payload", slow)
+    view = View.from_params({}, tiny.actors, tiny.event_ids)
+    refs: list[dict] = []
+    threads = [threading.Thread(target=lambda: refs.append(published.player_data(tiny, view, tmp_path)))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1 and len(refs) == 4 and all(r == refs[0] for r in refs)
+    other = View.from_params({"cat": "strike"}, tiny.actors, tiny.event_ids)
+    assert published.player_data(tiny, other, tmp_path) != refs[0] and len(built) == 2

@@ -5,6 +5,8 @@ runs, other sessions and the server's warm-up (``serve.py``) build a view's data
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,21 @@ def publish(data: dict[str, Any], folder: Path) -> dict[str, str]:
     return {"key": key, "url": f"data/{key}.json"}
 
 
-PLAYER_REFS: Key[dict[tuple, dict[str, str]]] = Key("player_refs")
+@dataclass
+class Published:
+    """A catalog's published references by filters, each built under its own lock: two sessions (or a session
+    and the warm-up) asking for the same filters at once build the data once; other filters are not held up."""
+
+    refs: dict[tuple, dict[str, str]] = field(default_factory=dict)
+    locks: dict[tuple, threading.Lock] = field(default_factory=dict)
+    guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def lock(self, filters: tuple) -> threading.Lock:
+        with self.guard:
+            return self.locks.setdefault(filters, threading.Lock())
+
+
+PLAYER_REFS: Key[Published] = Key("player_refs")
 """Published payload references of a catalog, by filters (a session's filters map to one data file)."""
 
 
@@ -33,11 +49,11 @@ def player_data(catalog: Catalog, view: View, folder: Path, *, closeup: bool | N
     """The published reference of ``view``'s data in ``folder``, built once per catalog, set of filters and
     ``closeup`` (the 1:10m close-ups the player draws from zoom 5: None = when the view's camera is that close;
     see ``payload``)."""
-    memo = catalog.derived.get(PLAYER_REFS, dict)
+    published = catalog.derived.get(PLAYER_REFS, Published)
     closeup = wants_closeup(view) if closeup is None else closeup
     filters = (view.categories, view.actors, view.confidence, closeup)
-    ref = memo.get(filters)
-    if ref is None or not store.refresh(folder, ref["key"]):  # a payload in use is marked used at every run
-        ref = publish(payload(catalog, view, closeup=closeup), folder)
-        memo[filters] = ref
+    with published.lock(filters):
+        ref = published.refs.get(filters)
+        if ref is None or not store.refresh(folder, ref["key"]):  # a payload in use is marked used at every run
+            ref = published.refs[filters] = publish(payload(catalog, view, closeup=closeup), folder)
     return ref
