@@ -16,7 +16,6 @@ from layers.model.style import CATEGORY_COLORS
 from layers.model.view import Camera, View
 from layers.player.assets import (
     BUNDLE_FILE,
-    PLAYER_FILES,
     PLAYER_SCRIPTS,
     install_player,
     installed_deck_bundle,
@@ -137,7 +136,8 @@ def test_the_player_is_installed_in_the_state_folder_once_and_refreshed(tmp_path
     assert target == tmp_path / "state" / "player"
     deck = target / "deck.min.js"
     assert deck.read_bytes() == installed_deck_bundle().read_bytes()
-    assert {p.name for p in target.iterdir()} == {*PLAYER_FILES, "deck.min.js", BUNDLE_FILE}
+    assert {p.name for p in target.iterdir()} == {"index.html", "player.css", "deck.min.js", BUNDLE_FILE}, \
+        "the served page's files only (its modules travel joined)"
     page = (target / "index.html").read_text()
     assert page.count("<script src=") == 1 and f'<script src="{BUNDLE_FILE}"></script>' in page, \
         "the served page loads the player's modules in one request"

@@ -102,13 +102,11 @@ def _write(target: Path, text: str) -> None:
 
 
 def install_player(target: Path | None = None) -> Path:
-    """Put the player's page, its modules (one by one, and joined in ``BUNDLE_FILE`` for the page) and the
-    deck.gl bundle in ``target`` (default ``<state>/player``); return it."""
+    """Put the player's page (``served_page``), its style, its modules joined (``BUNDLE_FILE``) and the deck.gl
+    bundle in ``target`` (default ``<state>/player``); return it."""
     target = state_dir() / "player" if target is None else target
     target.mkdir(parents=True, exist_ok=True)
-    for name in PLAYER_FILES:
-        if name != "index.html":
-            _copy(PLAYER_DIR / name, target / name)
+    _copy(PLAYER_DIR / "player.css", target / "player.css")
     _write(target / BUNDLE_FILE, player_bundle())
     _write(target / "index.html", served_page())
     _copy(installed_deck_bundle(), target / DECK_FILE)
