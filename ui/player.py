@@ -57,8 +57,8 @@ def player(data: dict[str, str], *, key: str, height: int = 560, camera: Camera 
     """Draw the player and return the last thing the user did in it (or None).
 
     Args (each becomes a component arg; the browser acts on an arg only when it differs from the last render):
-      data: ``{"key", "url"}`` from :func:`player_data` / :func:`publish`. The browser fetches the data only when
-        the key differs from the one it holds; every other arg is applied to the data it has.
+      data: ``{"key", "url"}`` from :func:`player_data` (``layers.render.published``). The browser fetches the
+        data only when the key differs from the one it holds; every other arg is applied to the data it has.
       key: the Streamlit widget key (keeps one iframe alive across reruns).
       height: map height in pixels (the controls add about 110 px below it).
       camera: where to look; a changed camera flies there over ``transition_ms`` (0 = jump). None = the default.
