@@ -124,9 +124,10 @@ def shared_catalog(folder: Path | str, state: Path) -> Catalog:
     (``serve.py``) and the sessions share the catalog and what is derived from it (the default view's map data).
     A session that asks while the warm-up loads waits for that load instead of doing it again."""
     folder = Path(folder)
+    name = str(folder.resolve())
     with _sharing:
         key = fingerprint(folder)
-        held = _shared.get(str(folder.resolve()))
+        held = _shared.get(name)
         if held is None or held[0] != key:
-            held = _shared[str(folder.resolve())] = (key, prepared_catalog(folder, state))
+            held = _shared[name] = (key, prepared_catalog(folder, state))
         return held[1]

@@ -41,6 +41,11 @@ def state_dir() -> Path:
     return Path(base) / "corridor"
 
 
+def served_dir() -> Path:
+    """Where the app serves the player from: ``<state>/player`` (``install_player`` fills it; data in ``data/``)."""
+    return state_dir() / "player"
+
+
 def installed_deck_bundle() -> Path:
     """The deck.gl bundle inside the installed pydeck package."""
     path = Path(pydeck.__file__).resolve().parent / "nbextension" / "static" / "index.js"
@@ -104,7 +109,7 @@ def _write(target: Path, text: str) -> None:
 def install_player(target: Path | None = None) -> Path:
     """Put the player's page (``served_page``), its style, its modules joined (``BUNDLE_FILE``) and the deck.gl
     bundle in ``target`` (default ``<state>/player``); return it."""
-    target = state_dir() / "player" if target is None else target
+    target = served_dir() if target is None else target
     target.mkdir(parents=True, exist_ok=True)
     _copy(PLAYER_DIR / "player.css", target / "player.css")
     _write(target / BUNDLE_FILE, player_bundle())

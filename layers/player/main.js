@@ -11,9 +11,10 @@
  */
 'use strict';
 
-/** deck.gl's bundle, loaded once (true once ``createDeck`` exists; startDeck says so when it does not). The standalone export inlines it before the
- * player's scripts; the app's page only preloads it (index.html) and runs it when asked, after the first picture is
- * on screen: running it takes the page's only thread for about a second on a laptop without a GPU. */
+/** deck.gl's bundle, loaded once (true once ``createDeck`` exists; startDeck says so when it does not). The
+ * standalone export inlines it before the player's scripts; the app's page only preloads it (index.html) and runs it
+ * when asked, after the first picture is on screen: running it takes the page's only thread for about a second on a
+ * laptop without a GPU. */
 let deckLoading = null;
 function loadDeck() {
   if (!deckLoading) {
