@@ -30,11 +30,11 @@ def warm() -> None:
         from layers.load.prepared import shared_catalog
         from layers.model.view import View
         from layers.player.assets import served_dir, state_dir
-        from layers.render.published import player_data
+        from layers.render.published import data_folder, player_data
 
         catalog = shared_catalog(data_dir(HERE / "geodata"), state_dir())
         view = View.from_params({}, catalog.actors, catalog.event_ids)
-        player_data(catalog, view, served_dir() / "data")  # (the page installs the player itself)
+        player_data(catalog, view, data_folder(served_dir()))  # (the page installs the player itself)
     except Exception:  # the page loads and reports the same data itself; this only saves it time
         LOG.exception("warming up failed; the first visitor will load the data")
 

@@ -29,7 +29,7 @@ from layers.render.framing import PLAYER_VIEWPORT, fit_arg, view_camera
 
 SERVED_DIR = install_player()
 """The folder Streamlit serves the player from: ``<state>/player`` (``layers.player.assets``), never the package."""
-DATA_DIR = SERVED_DIR / "data"
+DATA_DIR = published.data_folder(SERVED_DIR)
 KEEP_FILES = store.KEEP
 """Payload files always kept in ``DATA_DIR``; older ones go once unused for ``store.GRACE_SECONDS``."""
 

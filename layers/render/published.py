@@ -16,15 +16,24 @@ from layers.model.view import View
 from layers.player import store
 from layers.render.payload import VIEW_KEY, payload, payload_key, to_json, wants_closeup
 
+DATA_FOLDER = "data"
+"""The data files' folder inside the served player's folder; the references' URLs are relative to the player."""
+
+
+def data_folder(served: Path) -> Path:
+    """Where the data files of the player served from ``served`` are published."""
+    return served / DATA_FOLDER
+
 
 def publish(data: dict[str, Any], folder: Path) -> dict[str, str]:
     """Write the payload's data (its ``view`` aside) as ``<key>.json`` unless it is there; return its reference.
+    ``folder`` is a served player's ``data_folder``.
 
     ``layers.player.store`` writes it atomically and prunes: the file stays for at least ``GRACE_SECONDS``
     after this returns, and is kept while sessions keep using it."""
     key = payload_key(data)
     store.publish(folder, key, to_json({k: v for k, v in data.items() if k != VIEW_KEY}))
-    return {"key": key, "url": f"data/{key}.json"}
+    return {"key": key, "url": f"{DATA_FOLDER}/{key}.json"}
 
 
 @dataclass
